@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthOpenIdc.Caching;
+
+/// <summary>
+/// The one cache everything stateful in the library uses. It does the security work once, so backends
+/// only get, set and remove bytes:
+/// keys are <c>prefix + section + HMAC(key)</c>, so a listing reveals no session id, token or subject;
+/// values are AES-256-GCM with a fresh nonce each, authenticated together with their storage key (a value
+/// copied to another key does not decrypt) and carrying their own expiry (a backend that keeps entries too
+/// long cannot extend them).
+/// </summary>
+internal sealed class ProtectedCache
+{
+    private const byte FormatVersion = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int HeaderSize = 2 + NonceSize + TagSize;
+
+    private readonly IDistributedCache _backend;
+    private readonly CacheKeyRing _keys;
+    private readonly string _prefix;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ProtectedCache(IDistributedCache backend, CacheKeyRing keys, string prefix, TimeProvider time, ILogger<ProtectedCache> logger)
+    {
+        _backend = backend;
+        _keys = keys;
+        _prefix = prefix;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<byte[]?> GetAsync(CacheSection section, string key, CancellationToken cancellationToken)
+    {
+        foreach (var keys in _keys.All)
+        {
+            var storageKey = StorageKey(keys, section, key);
+            var stored = await Backend(() => _backend.GetAsync(storageKey, cancellationToken)).ConfigureAwait(false);
+            if (stored is null)
+            {
+                continue;
+            }
+            var payload = Decrypt(stored, storageKey);
+            if (payload is null)
+            {
+                CachingLog.ValueRejected(_logger, (char)section);
+            }
+            return payload;
+        }
+        return null;
+    }
+
+    public Task SetAsync(CacheSection section, string key, ReadOnlySpan<byte> payload, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var storageKey = StorageKey(_keys.Current, section, key);
+        var value = Encrypt(payload, storageKey, expiresAt);
+        var entryOptions = new DistributedCacheEntryOptions { AbsoluteExpiration = expiresAt };
+        return Backend(async () =>
+        {
+            await _backend.SetAsync(storageKey, value, entryOptions, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    public async Task RemoveAsync(CacheSection section, string key, CancellationToken cancellationToken)
+    {
+        foreach (var keys in _keys.All)
+        {
+            var storageKey = StorageKey(keys, section, key);
+            await Backend(async () =>
+            {
+                await _backend.RemoveAsync(storageKey, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Adds a marker unless one exists (replay caches). Not atomic across instances: a replay raced within
+    /// one round trip could pass, which the one-time state cookie in front of it already prevents.
+    /// </summary>
+    public async Task<bool> TryAddAsync(CacheSection section, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(section, key, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+        await SetAsync(section, key, [1], expiresAt, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    internal string StorageKey(CacheKeyRing.Keys keys, CacheSection section, string key)
+    {
+        var input = Encoding.UTF8.GetBytes((char)section + ":" + key);
+        var hash = HMACSHA256.HashData(keys.HashKey, input);
+        return string.Concat(_prefix, ((char)section).ToString(), ":", Base64UrlEncoder.Encode(hash));
+    }
+
+    private byte[] Encrypt(ReadOnlySpan<byte> payload, string storageKey, DateTimeOffset expiresAt)
+    {
+        var keys = _keys.Current;
+        var plaintext = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteInt64BigEndian(plaintext, expiresAt.ToUnixTimeSeconds());
+        payload.CopyTo(plaintext.AsSpan(8));
+
+        var output = new byte[HeaderSize + plaintext.Length];
+        output[0] = FormatVersion;
+        output[1] = keys.Id;
+        var nonce = output.AsSpan(2, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys.EncryptionKey, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderSize), output.AsSpan(2 + NonceSize, TagSize), Encoding.UTF8.GetBytes(storageKey));
+        CryptographicOperations.ZeroMemory(plaintext);
+        return output;
+    }
+
+    private byte[]? Decrypt(byte[] stored, string storageKey)
+    {
+        if (stored.Length < HeaderSize + 8 || stored[0] != FormatVersion)
+        {
+            return null;
+        }
+        var preferred = _keys.Find(stored[1]);
+        var candidates = preferred is null ? _keys.All : [preferred, .. _keys.All.Where(k => !ReferenceEquals(k, preferred))];
+        var plaintext = new byte[stored.Length - HeaderSize];
+        var aad = Encoding.UTF8.GetBytes(storageKey);
+        foreach (var keys in candidates)
+        {
+            try
+            {
+                using var aes = new AesGcm(keys.EncryptionKey, TagSize);
+                aes.Decrypt(stored.AsSpan(2, NonceSize), stored.AsSpan(HeaderSize), stored.AsSpan(2 + NonceSize, TagSize), plaintext, aad);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                continue;
+            }
+            var expiresAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
+            if (_time.GetUtcNow().ToUnixTimeSeconds() >= expiresAt)
+            {
+                return null;
+            }
+            return plaintext[8..];
+        }
+        return null;
+    }
+
+    private async Task<T> Backend<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CachingLog.BackendFailed(_logger, ex.GetType().Name);
+            throw new CacheUnavailableException(ex);
+        }
+    }
+}

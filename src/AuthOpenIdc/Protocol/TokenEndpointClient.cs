@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using AuthOpenIdc.RelyingParty;
+
+namespace AuthOpenIdc.Protocol;
+
+/// <summary>The token endpoint: the code exchange (and, later, refresh) with the configured client authentication.</summary>
+internal sealed class TokenEndpointClient
+{
+    private readonly OidcRelyingPartyOptions _options;
+    private readonly OpBackchannel _backchannel;
+
+    public TokenEndpointClient(OidcRelyingPartyOptions options, OpBackchannel backchannel)
+    {
+        _options = options;
+        _backchannel = backchannel;
+    }
+
+    public Task<TokenResponse> RedeemCodeAsync(ProviderMetadata provider, string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "authorization_code"),
+            new("code", code),
+            new("redirect_uri", redirectUri),
+            new("code_verifier", codeVerifier),
+        };
+        return SendAsync(provider.TokenEndpoint, form, cancellationToken);
+    }
+
+    private async Task<TokenResponse> SendAsync(string endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    {
+        foreach (var (name, value) in _options.TokenEndpointParameters)
+        {
+            if (!form.Exists(p => p.Key == name))
+            {
+                form.Add(new(name, value));
+            }
+        }
+        AuthenticationHeaderValue? authorization = null;
+        switch (_options.TokenEndpointAuthMethod)
+        {
+            case TokenEndpointAuthMethod.ClientSecretBasic:
+                // RFC 6749 §2.3.1: id and secret are form-encoded before the Basic encoding.
+                var credentials = WebUtility.UrlEncode(_options.ClientId!) + ":" + WebUtility.UrlEncode(_options.ClientSecret ?? string.Empty);
+                authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+                break;
+            case TokenEndpointAuthMethod.ClientSecretPost:
+                form.Add(new("client_id", _options.ClientId!));
+                form.Add(new("client_secret", _options.ClientSecret ?? string.Empty));
+                break;
+            default:
+                form.Add(new("client_id", _options.ClientId!));
+                break;
+        }
+
+        var response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is >= 400 and < 500)
+        {
+            throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{SafeErrorCode(response.Body)}'");
+        }
+        if (response.StatusCode != 200)
+        {
+            throw OidcProtocolException.ProviderUnavailable($"the token endpoint answered HTTP {response.StatusCode}");
+        }
+        var tokens = TokenResponse.Parse(response.Body);
+        if (tokens.AccessToken is not null && tokens.TokenType is not null
+            && !string.Equals(tokens.TokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw OidcProtocolException.TokenRequestFailed("the token endpoint issued a token_type other than Bearer");
+        }
+        return tokens;
+    }
+
+    /// <summary>The OAuth error code, only if it looks like one: OP bodies are not trusted into logs verbatim.</summary>
+    private static string SafeErrorCode(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String)
+            {
+                return OAuthErrorCode.Sanitize(error.GetString());
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return "unknown";
+    }
+}

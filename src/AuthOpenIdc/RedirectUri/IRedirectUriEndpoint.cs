@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+
+namespace AuthOpenIdc.RedirectUri;
+
+/// <summary>One function of the redirect_uri (mod_auth_openidc's src/handle/ has one file per function).</summary>
+internal interface IRedirectUriEndpoint
+{
+    /// <summary>The function's name in metrics and logs.</summary>
+    string Name { get; }
+
+    /// <summary>Whether the request's shape (method, parameters) selects this function.</summary>
+    bool Matches(HttpRequest request);
+
+    Task HandleAsync(RedirectUriContext context);
+}

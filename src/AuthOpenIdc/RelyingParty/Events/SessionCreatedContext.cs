@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace AuthOpenIdc.RelyingParty.Events;
+
+/// <summary>Raised after a login created a session, before the browser returns to the original URL.</summary>
+public sealed class SessionCreatedContext : OidcRelyingPartyEventContext
+{
+    /// <summary>Creates the context.</summary>
+    public SessionCreatedContext(HttpContext context, AuthenticationScheme scheme, OidcRelyingPartyOptions options, AuthenticationProperties properties, ClaimsPrincipal principal, string returnUrl)
+        : base(context, scheme, options, properties)
+    {
+        Principal = principal;
+        ReturnUrl = returnUrl;
+    }
+
+    /// <summary>The user as the app will see it.</summary>
+    public ClaimsPrincipal Principal { get; }
+
+    /// <summary>Where the browser goes next; an event may change it to another local URL.</summary>
+    public string ReturnUrl { get; set; }
+}

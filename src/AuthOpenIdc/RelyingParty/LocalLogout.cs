@@ -1,0 +1,61 @@
+using AuthOpenIdc.Protocol;
+using AuthOpenIdc.RedirectUri;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AuthOpenIdc.RelyingParty;
+
+/// <summary>
+/// Ends the browser's session here and works out where it goes next: the OP's end_session_endpoint
+/// (RP-Initiated Logout 1.0, with <c>id_token_hint</c> and <c>post_logout_redirect_uri</c>) when the OP
+/// has one, otherwise straight to the target. Shared by <c>?logout=</c> and <c>SignOutAsync</c>.
+/// </summary>
+internal static class LocalLogout
+{
+    /// <summary>Ends the session; returns the URL to redirect to, or null for the built-in logged-out page.</summary>
+    public static async Task<string?> EndAsync(HttpContext context, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime, string? target)
+    {
+        string? idToken = null;
+        if (runtime.SessionCookie.ReadId(context.Request) is { } id)
+        {
+            var session = await runtime.Sessions.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
+            idToken = session?.IdToken;
+            await runtime.Sessions.RemoveAsync(id, context.RequestAborted).ConfigureAwait(false);
+        }
+        runtime.SessionCookie.Delete(context);
+        RelyingPartyLog.LoggedOut(runtime.Logger);
+
+        string? endSession = null;
+        try
+        {
+            endSession = (await runtime.Provider.GetAsync(context.RequestAborted).ConfigureAwait(false)).EndSessionEndpoint;
+        }
+        catch (OidcProtocolException)
+        {
+            RelyingPartyLog.LogoutWithoutMetadata(runtime.Logger);
+        }
+        if (endSession is null || idToken is null)
+        {
+            return target;
+        }
+        var parameters = new Dictionary<string, string?> { ["id_token_hint"] = idToken };
+        if (target is not null)
+        {
+            parameters["post_logout_redirect_uri"] = Absolute(context.Request, target);
+        }
+        return QueryHelpers.AddQueryString(endSession, parameters);
+    }
+
+    public static Task WriteLoggedOutPageAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/html; charset=utf-8";
+        RedirectUriContext.NoStore(response);
+        response.Headers.XFrameOptions = "DENY";
+        return response.WriteAsync("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Logged out</title></head><body><h1>You have been logged out.</h1><p><a href=\"/\">Return to the start page</a></p></body></html>", context.RequestAborted);
+    }
+
+    private static string Absolute(HttpRequest request, string target) =>
+        target.StartsWith('/') ? $"{request.Scheme}://{request.Host}{request.PathBase}{target}" : target;
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using AuthOpenIdc.Caching;
+using AuthOpenIdc.RedirectUri;
+using AuthOpenIdc.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthOpenIdc.RelyingParty;
+
+/// <summary>
+/// The OpenID Connect Relying Party scheme: authenticates requests from the server-side session, sends
+/// unauthenticated navigations to the OP, and serves the redirect_uri itself, so
+/// <c>UseAuthentication()</c> and <c>UseAuthorization()</c> are all an app needs. Decisions live in the
+/// small classes it calls; this class only routes.
+/// </summary>
+public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingPartyOptions>, IAuthenticationRequestHandler, IAuthenticationSignOutHandler
+{
+    private const string SessionStoreFailedItem = "AuthOpenIdc.SessionStoreFailed";
+
+    /// <summary>Creates the handler (by DI, once per request).</summary>
+    public OidcRelyingPartyHandler(IOptionsMonitor<OidcRelyingPartyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : base(options, logger, encoder)
+    {
+    }
+
+    /// <summary>The events, typed.</summary>
+    private new OidcRelyingPartyEvents Events => (OidcRelyingPartyEvents)base.Events!;
+
+    private RelyingPartyRuntime Runtime => Options.Runtime ?? throw new InvalidOperationException("The OIDC RP scheme was not post-configured; register it with AddOidcRelyingParty.");
+
+    /// <inheritdoc />
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new OidcRelyingPartyEvents());
+
+    /// <summary>Serves the redirect_uri; every other request passes on.</summary>
+    public async Task<bool> HandleRequestAsync()
+    {
+        if (!RedirectUriPath.IsRedirectUri(Request, Options.RedirectUri))
+        {
+            return false;
+        }
+        await Runtime.Dispatcher.DispatchAsync(NewContext()).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var runtime = Runtime;
+        if (runtime.SessionCookie.ReadId(Request) is not { } id)
+        {
+            return AuthenticateResult.NoResult();
+        }
+        OidcSession? session;
+        try
+        {
+            session = await runtime.Sessions.GetAsync(id, Context.RequestAborted).ConfigureAwait(false);
+            if (session is null)
+            {
+                runtime.SessionCookie.Delete(Context);
+                return AuthenticateResult.NoResult();
+            }
+            if (SessionLifetime.IsExpired(session, Options.Session, runtime.Time))
+            {
+                RelyingPartyLog.SessionExpired(runtime.Logger, "inactivity or maximum duration");
+                await runtime.Sessions.RemoveAsync(id, Context.RequestAborted).ConfigureAwait(false);
+                runtime.SessionCookie.Delete(Context);
+                return AuthenticateResult.NoResult();
+            }
+            var now = runtime.Time.GetUtcNow().ToUnixTimeSeconds();
+            if (SessionLifetime.ShouldSlide(session, Options.Session, now))
+            {
+                session.LastActivityAt = now;
+                await runtime.Sessions.SaveAsync(id, session, SessionLifetime.ExpiresAt(session, Options.Session), Context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (CacheUnavailableException)
+        {
+            RelyingPartyLog.SessionStoreFailed(runtime.Logger);
+            Context.Items[SessionStoreFailedItem] = true;
+            return AuthenticateResult.Fail("The session store is unavailable.");
+        }
+
+        var principal = SessionPrincipalFactory.Create(session, Scheme.Name, Options.RoleClaimType);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, TokensOf(session), Scheme.Name));
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var context = NewContext();
+        if (Context.Items.ContainsKey(SessionStoreFailedItem))
+        {
+            await context.FailAsync(new OidcError(OidcErrorCodes.SessionStoreUnavailable, "The session store is unavailable. Please try again later.", 503), "the cache backend failed", properties).ConfigureAwait(false);
+            return;
+        }
+        var action = Context.GetEndpoint()?.Metadata.GetMetadata<OidcUnauthenticatedActionAttribute>()?.Action ?? Options.UnauthenticatedAction;
+        if (action == UnauthenticatedAction.Gone)
+        {
+            Respond(StatusCodes.Status410Gone, "gone");
+            return;
+        }
+        if (action != UnauthenticatedAction.Authenticate || !BrowserNavigation.IsNavigation(Request))
+        {
+            Respond(StatusCodes.Status401Unauthorized, "401");
+            return;
+        }
+        await AuthorizationRequest.StartAsync(context, properties, Context.GetEndpoint()?.Metadata.GetMetadata<OidcAuthorizationRequestAttribute>()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var metadata = Context.GetEndpoint()?.Metadata.GetMetadata<OidcUnauthorizedActionAttribute>();
+        switch (metadata?.Action ?? Options.UnauthorizedAction)
+        {
+            case UnauthorizedAction.Unauthorized:
+                Respond(StatusCodes.Status401Unauthorized, "401 (unauthorized action)");
+                break;
+            case UnauthorizedAction.Redirect when (metadata?.RedirectUrl ?? Options.UnauthorizedRedirectUrl) is { } target:
+                NewContext().Redirect(target);
+                break;
+            case UnauthorizedAction.Reauthenticate when BrowserNavigation.IsNavigation(Request):
+                await AuthorizationRequest.StartAsync(NewContext(), properties, Context.GetEndpoint()?.Metadata.GetMetadata<OidcAuthorizationRequestAttribute>()).ConfigureAwait(false);
+                break;
+            case UnauthorizedAction.Reauthenticate:
+                Respond(StatusCodes.Status401Unauthorized, "401 (step-up needs a navigation)");
+                break;
+            default:
+                Respond(StatusCodes.Status403Forbidden, "403");
+                break;
+        }
+    }
+
+    /// <summary>Ends the local session and, when the OP supports it, logs out there too (RP-initiated logout).</summary>
+    public async Task SignOutAsync(AuthenticationProperties? properties)
+    {
+        var target = properties?.RedirectUri is { } requested ? Runtime.RedirectTargets.Validate(requested, Request) : Options.DefaultLoggedOutUrl;
+        var next = await LocalLogout.EndAsync(Context, Options, Runtime, target).ConfigureAwait(false);
+        if (next is not null)
+        {
+            NewContext().Redirect(next);
+        }
+    }
+
+    private void Respond(int status, string outcome)
+    {
+        Response.StatusCode = status;
+        RedirectUriContext.NoStore(Response);
+        Runtime.Metrics.Challenge(outcome);
+        RelyingPartyLog.Challenge(Runtime.Logger, outcome);
+    }
+
+    private RedirectUriContext NewContext() => new(Context, Scheme, Options, Runtime);
+
+    /// <summary>The tokens as <c>HttpContext.GetTokenAsync</c> expects them (what <c>SaveTokens</c> gives .NET developers).</summary>
+    private static AuthenticationProperties TokensOf(OidcSession session)
+    {
+        var properties = new AuthenticationProperties
+        {
+            IssuedUtc = DateTimeOffset.FromUnixTimeSeconds(session.CreatedAt),
+            ExpiresUtc = DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt),
+        };
+        var tokens = new List<AuthenticationToken>(5);
+        if (session.AccessToken is not null)
+        {
+            tokens.Add(new AuthenticationToken { Name = "access_token", Value = session.AccessToken });
+            tokens.Add(new AuthenticationToken { Name = "token_type", Value = session.AccessTokenType ?? "Bearer" });
+        }
+        if (session.AccessTokenExpiresAt is { } expiresAt)
+        {
+            tokens.Add(new AuthenticationToken { Name = "expires_at", Value = DateTimeOffset.FromUnixTimeSeconds(expiresAt).ToString("o", CultureInfo.InvariantCulture) });
+        }
+        if (session.IdToken is not null)
+        {
+            tokens.Add(new AuthenticationToken { Name = "id_token", Value = session.IdToken });
+        }
+        if (session.RefreshToken is not null)
+        {
+            tokens.Add(new AuthenticationToken { Name = "refresh_token", Value = session.RefreshToken });
+        }
+        properties.StoreTokens(tokens);
+        return properties;
+    }
+}

@@ -1,0 +1,57 @@
+using AuthOpenIdc.Caching;
+using AuthOpenIdc.Claims;
+using AuthOpenIdc.Diagnostics;
+using AuthOpenIdc.Protocol;
+using AuthOpenIdc.RedirectUri;
+using AuthOpenIdc.Sessions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+
+namespace AuthOpenIdc.RelyingParty;
+
+/// <summary>
+/// The long-lived parts of one RP scheme (metadata cache, protocol clients, cookies, session store,
+/// redirect_uri dispatcher), built once by <see cref="OidcRelyingPartyPostConfigureOptions"/>. Handlers
+/// are per request; these are not, so metadata and keys are fetched once per scheme, not per request.
+/// </summary>
+internal sealed class RelyingPartyRuntime
+{
+    public RelyingPartyRuntime(string scheme, OidcRelyingPartyOptions options, IHttpClientFactory httpClientFactory, IDataProtectionProvider dataProtection,
+        ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory, AuthOpenIdcMetrics metrics)
+    {
+        Time = time;
+        Metrics = metrics;
+        Logger = loggerFactory.CreateLogger("AuthOpenIdc.RelyingParty");
+        var backchannel = new OpBackchannel(httpClientFactory, options.BackchannelTimeout, options.RequireHttpsMetadata);
+        Provider = new ProviderMetadataCache(options, backchannel, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
+        TokenEndpoint = new TokenEndpointClient(options, backchannel);
+        UserInfo = new UserInfoClient(backchannel);
+        IdTokenValidator = new IdTokenValidator(options, Provider, cache, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
+        var protector = dataProtection.CreateProtector("AuthOpenIdc.RelyingParty", scheme);
+        SessionCookie = new SessionCookie(options.Session, protector.CreateProtector("session-id.v1"));
+        StateCookies = new StateCookies(options, protector.CreateProtector("state.v1"), SessionCookie, time);
+        Sessions = new SessionStore(cache);
+        RemoteUser = new RemoteUserMapper(options.RemoteUser);
+        RedirectTargets = new RedirectTargetValidator();
+        Dispatcher = new RedirectUriDispatcher(
+        [
+            // Logout first: a back-channel logout is a POST too and must not be taken for a form_post response.
+            new LogoutEndpoint(),
+            new AuthorizationResponseEndpoint(),
+        ]);
+    }
+
+    public TimeProvider Time { get; }
+    public AuthOpenIdcMetrics Metrics { get; }
+    public ILogger Logger { get; }
+    public ProviderMetadataCache Provider { get; }
+    public TokenEndpointClient TokenEndpoint { get; }
+    public UserInfoClient UserInfo { get; }
+    public IdTokenValidator IdTokenValidator { get; }
+    public SessionCookie SessionCookie { get; }
+    public StateCookies StateCookies { get; }
+    public SessionStore Sessions { get; }
+    public RemoteUserMapper RemoteUser { get; }
+    public RedirectTargetValidator RedirectTargets { get; }
+    public RedirectUriDispatcher Dispatcher { get; }
+}

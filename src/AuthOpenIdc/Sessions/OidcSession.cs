@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AuthOpenIdc.Sessions;
+
+/// <summary>
+/// What the RP remembers of one login. Stored server-side (encrypted, see <see cref="Caching.ProtectedCache"/>);
+/// the browser holds only the protected session id. Times are Unix seconds (64-bit: no 2038 problem).
+/// </summary>
+internal sealed class OidcSession
+{
+    /// <summary>Format version, so a future change can read or discard old sessions deliberately.</summary>
+    [JsonPropertyName("v")] public int Version { get; set; } = 1;
+
+    [JsonPropertyName("iss")] public required string Issuer { get; set; }
+    [JsonPropertyName("sub")] public required string Subject { get; set; }
+    [JsonPropertyName("sid")] public string? Sid { get; set; }
+    [JsonPropertyName("ru")] public required string RemoteUser { get; set; }
+
+    /// <summary>Userinfo claims overlaid with the ID token's (the ID token wins, as in mod_auth_openidc §4.7).</summary>
+    [JsonPropertyName("c")] public JsonElement Claims { get; set; }
+
+    [JsonPropertyName("idt")] public string? IdToken { get; set; }
+    [JsonPropertyName("at")] public string? AccessToken { get; set; }
+    [JsonPropertyName("att")] public string? AccessTokenType { get; set; }
+    [JsonPropertyName("ate")] public long? AccessTokenExpiresAt { get; set; }
+    [JsonPropertyName("rt")] public string? RefreshToken { get; set; }
+    [JsonPropertyName("scp")] public string? Scope { get; set; }
+    [JsonPropertyName("ss")] public string? SessionState { get; set; }
+
+    [JsonPropertyName("ct")] public long CreatedAt { get; set; }
+    [JsonPropertyName("la")] public long LastActivityAt { get; set; }
+    [JsonPropertyName("exp")] public long ExpiresAt { get; set; }
+
+    /// <summary>The state of the login that made this session, so a replayed response (browser back) finds its way home.</summary>
+    [JsonPropertyName("st")] public string? State { get; set; }
+    [JsonPropertyName("ou")] public string? ReturnUrl { get; set; }
+}
+
+[JsonSerializable(typeof(OidcSession))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class OidcSessionJsonContext : JsonSerializerContext;

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using AuthOpenIdc.RelyingParty;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthOpenIdc.Sessions;
+
+/// <summary>
+/// The session cookie: only the session id, protected with Data Protection so it cannot be forged or
+/// enumerated. Attributes follow <see cref="OidcSessionOptions"/>, with the <c>__Host-</c>/<c>__Secure-</c>
+/// prefix rules enforced.
+/// </summary>
+internal sealed class SessionCookie
+{
+    /// <summary>A protected id is about 150 characters; anything much longer is not ours.</summary>
+    private const int MaxCookieLength = 1024;
+
+    private readonly OidcSessionOptions _options;
+    private readonly IDataProtector _protector;
+
+    public SessionCookie(OidcSessionOptions options, IDataProtector protector)
+    {
+        _options = options;
+        _protector = protector;
+    }
+
+    public string? ReadId(HttpRequest request)
+    {
+        var value = request.Cookies[_options.CookieName];
+        if (string.IsNullOrEmpty(value) || value.Length > MaxCookieLength)
+        {
+            return null;
+        }
+        try
+        {
+            return Encoding.UTF8.GetString(_protector.Unprotect(Base64UrlEncoder.DecodeBytes(value)));
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    public void Write(HttpContext context, string id) =>
+        context.Response.Cookies.Append(_options.CookieName, Base64UrlEncoder.Encode(_protector.Protect(Encoding.UTF8.GetBytes(id))), CookieOptions(context.Request, _options.CookieSameSite, _options.CookieHttpOnly));
+
+    public void Delete(HttpContext context) =>
+        context.Response.Cookies.Delete(_options.CookieName, CookieOptions(context.Request, _options.CookieSameSite, _options.CookieHttpOnly));
+
+    /// <summary>Attributes shared by the session and state cookies.</summary>
+    public CookieOptions CookieOptions(HttpRequest request, SameSiteMode sameSite, bool httpOnly)
+    {
+        var hostPrefixed = _options.CookieName.StartsWith("__Host-", StringComparison.Ordinal);
+        var secure = hostPrefixed || _options.CookieName.StartsWith("__Secure-", StringComparison.Ordinal) || _options.CookieSecurePolicy switch
+        {
+            CookieSecurePolicy.Always => true,
+            CookieSecurePolicy.None => false,
+            _ => request.IsHttps,
+        };
+        return new CookieOptions
+        {
+            Path = hostPrefixed ? "/" : _options.CookiePath,
+            Domain = hostPrefixed ? null : _options.CookieDomain,
+            Secure = secure,
+            HttpOnly = httpOnly,
+            SameSite = sameSite,
+            IsEssential = true,
+        };
+    }
+}
