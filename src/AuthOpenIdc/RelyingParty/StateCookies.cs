@@ -78,7 +78,7 @@ internal sealed class StateCookies
     public void Write(HttpContext context, StateData data)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(data, StateDataJsonContext.Default.StateData);
-        context.Response.Cookies.Append(_options.State.CookiePrefix + data.State, Base64UrlEncoder.Encode(_protector.Protect(bytes)), Options(context, data.ResponseMode));
+        context.Response.Cookies.Append(_options.State.CookiePrefix + data.State, Base64UrlEncoder.Encode(_protector.Protect(bytes)), Options(context, _options.State.CookiePrefix + data.State, data.ResponseMode));
     }
 
     /// <summary>Reads and deletes the state cookie of <paramref name="state"/>; null when absent or not ours.</summary>
@@ -115,7 +115,7 @@ internal sealed class StateCookies
 
     private void Delete(HttpContext context, string name)
     {
-        var options = Options(context, _options.ResponseMode);
+        var options = Options(context, name, _options.ResponseMode);
         options.MaxAge = null; // Max-Age would outrank the past Expires that deletes the cookie
         context.Response.Cookies.Delete(name, options);
     }
@@ -124,9 +124,9 @@ internal sealed class StateCookies
     /// form_post comes back as a cross-site POST, which carries only SameSite=None cookies; None needs Secure,
     /// so over plain http (loopback development) Lax is used, which same-site form posts still carry.
     /// </summary>
-    private CookieOptions Options(HttpContext context, AuthorizationResponseMode mode)
+    private CookieOptions Options(HttpContext context, string name, AuthorizationResponseMode mode)
     {
-        var options = _sessionCookie.CookieOptions(context.Request, SameSiteMode.Lax, httpOnly: true);
+        var options = _sessionCookie.CookieOptions(context.Request, name, SameSiteMode.Lax, httpOnly: true);
         if (mode == AuthorizationResponseMode.FormPost && options.Secure)
         {
             options.SameSite = SameSiteMode.None;

@@ -44,16 +44,19 @@ internal sealed class SessionCookie
     }
 
     public void Write(HttpContext context, string id) =>
-        context.Response.Cookies.Append(_options.CookieName, Base64UrlEncoder.Encode(_protector.Protect(Encoding.UTF8.GetBytes(id))), CookieOptions(context.Request, _options.CookieSameSite, _options.CookieHttpOnly));
+        context.Response.Cookies.Append(_options.CookieName, Base64UrlEncoder.Encode(_protector.Protect(Encoding.UTF8.GetBytes(id))), CookieOptions(context.Request, _options.CookieName, _options.CookieSameSite, _options.CookieHttpOnly));
 
     public void Delete(HttpContext context) =>
-        context.Response.Cookies.Delete(_options.CookieName, CookieOptions(context.Request, _options.CookieSameSite, _options.CookieHttpOnly));
+        context.Response.Cookies.Delete(_options.CookieName, CookieOptions(context.Request, _options.CookieName, _options.CookieSameSite, _options.CookieHttpOnly));
 
-    /// <summary>Attributes shared by the session and state cookies.</summary>
-    public CookieOptions CookieOptions(HttpRequest request, SameSiteMode sameSite, bool httpOnly)
+    /// <summary>
+    /// Attributes shared by the session and state cookies; the <c>__Host-</c>/<c>__Secure-</c> rules follow the
+    /// name of the cookie being written, since browsers enforce them per cookie.
+    /// </summary>
+    public CookieOptions CookieOptions(HttpRequest request, string cookieName, SameSiteMode sameSite, bool httpOnly)
     {
-        var hostPrefixed = _options.CookieName.StartsWith("__Host-", StringComparison.Ordinal);
-        var secure = hostPrefixed || _options.CookieName.StartsWith("__Secure-", StringComparison.Ordinal) || _options.CookieSecurePolicy switch
+        var hostPrefixed = cookieName.StartsWith("__Host-", StringComparison.Ordinal);
+        var secure = hostPrefixed || cookieName.StartsWith("__Secure-", StringComparison.Ordinal) || _options.CookieSecurePolicy switch
         {
             CookieSecurePolicy.Always => true,
             CookieSecurePolicy.None => false,

@@ -21,7 +21,8 @@ public sealed class HostileOpHarness : IAsyncDisposable
     public RpApp Rp { get; }
     public ManualTimeProvider Clock { get; }
 
-    public static async Task<HostileOpHarness> StartAsync(Action<OidcRelyingPartyOptions>? tweak = null, Action<ScriptableOpBehavior>? behave = null, string? issuer = null)
+    public static async Task<HostileOpHarness> StartAsync(Action<OidcRelyingPartyOptions>? tweak = null, Action<ScriptableOpBehavior>? behave = null, string? issuer = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplication>? endpoints = null, Action<IServiceCollection>? services = null)
     {
         var op = await ScriptableOp.StartAsync();
         behave?.Invoke(op.Behavior);
@@ -34,7 +35,11 @@ public sealed class HostileOpHarness : IAsyncDisposable
             o.RequireHttpsMetadata = false;
             o.BackchannelTimeout = TimeSpan.FromSeconds(3);
             tweak?.Invoke(o);
-        }, services => services.AddSingleton<TimeProvider>(clock));
+        }, s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(s);
+        }, endpoints);
         return new HostileOpHarness(op, rp, clock);
     }
 

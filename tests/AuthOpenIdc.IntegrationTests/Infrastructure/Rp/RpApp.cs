@@ -50,6 +50,7 @@ public sealed class RpApp : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/", () => "public");
+        app.MapGet("/login", (HttpContext c) => c.ChallengeAsync(new AuthenticationProperties { RedirectUri = "/protected" }));
         app.MapGet("/protected", (HttpContext c) => $"hello {c.User.Identity?.Name}").RequireAuthorization();
         app.MapGet("/claims", (HttpContext c) => Results.Json(c.User.Claims.Select(x => new { x.Type, x.Value }))).RequireAuthorization();
         app.MapGet("/tokens", async Task<IResult> (HttpContext c) => Results.Json(new Dictionary<string, string?>
