@@ -37,7 +37,7 @@ switch ($Verb) {
         $op = Start-Process node -ArgumentList 'tests/oidc-provider/server.mjs', '--port', $port -PassThru -NoNewWindow
         try {
             Write-Output "Demo OP: http://127.0.0.1:$port ; demo app: http://127.0.0.1:5000"
-            dotnet run --project src/samples/AuthOpenIdc.Samples.WebApp -c Release
+            dotnet run --project src/samples/AuthOpenIdc.Samples.WebApp -c Release -- --urls $(if ($env:DEMO_URLS) { $env:DEMO_URLS } else { 'http://127.0.0.1:5000' })
         } finally { Stop-Process -Id $op.Id -ErrorAction SilentlyContinue }
     }
     'pack' { dotnet pack src/AuthOpenIdc/AuthOpenIdc.csproj -c Release -o artifacts -nologo }

@@ -57,7 +57,7 @@ cmd_demo() {
   trap 'kill $op_pid 2>/dev/null || true' EXIT INT TERM
   echo "Demo OP: http://127.0.0.1:$OP_PORT (any user name logs in; names starting with 'admin' get the admin role)"
   echo "Demo app: http://127.0.0.1:5000  (Ctrl+C stops both)"
-  dotnet run --project src/samples/AuthOpenIdc.Samples.WebApp -c Release
+  dotnet run --project src/samples/AuthOpenIdc.Samples.WebApp -c Release -- --urls "${DEMO_URLS:-http://127.0.0.1:5000}"
 }
 
 cmd_pack() {
