@@ -47,8 +47,8 @@ internal sealed class ProtectedCache
             {
                 continue;
             }
-            var payload = Decrypt(stored, storageKey);
-            if (payload is null)
+            var payload = Decrypt(stored, storageKey, out var expired);
+            if (payload is null && !expired)
             {
                 CachingLog.ValueRejected(_logger, (char)section);
             }
@@ -121,8 +121,9 @@ internal sealed class ProtectedCache
         return output;
     }
 
-    private byte[]? Decrypt(byte[] stored, string storageKey)
+    private byte[]? Decrypt(byte[] stored, string storageKey, out bool expired)
     {
+        expired = false;
         if (stored.Length < HeaderSize + 8 || stored[0] != FormatVersion)
         {
             return null;
@@ -145,6 +146,7 @@ internal sealed class ProtectedCache
             var expiresAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
             if (_time.GetUtcNow().ToUnixTimeSeconds() >= expiresAt)
             {
+                expired = true;
                 return null;
             }
             return plaintext[8..];

@@ -11,14 +11,15 @@ namespace AuthOpenIdc.Claims;
 internal sealed class RemoteUserMapper
 {
     private readonly OidcRemoteUserOptions _options;
-    private readonly Regex? _regex;
+    private readonly Lazy<Regex?> _regex;
 
     public RemoteUserMapper(OidcRemoteUserOptions options)
     {
         _options = options;
-        _regex = string.IsNullOrEmpty(options.Regex)
+        // Lazy: the runtime is built before options validation, which reports a bad pattern by its key.
+        _regex = new Lazy<Regex?>(() => string.IsNullOrEmpty(options.Regex)
             ? null
-            : new Regex(options.Regex, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            : new Regex(options.Regex, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)));
     }
 
     /// <summary>Returns the remote user, or null when the claim is missing or the regex does not match.</summary>
@@ -43,13 +44,13 @@ internal sealed class RemoteUserMapper
             var trimmed = issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? issuer[8..] : issuer;
             text = text + "@" + trimmed;
         }
-        if (_regex is null)
+        if (_regex.Value is not { } regex)
         {
             return text;
         }
         try
         {
-            var match = _regex.Match(text);
+            var match = regex.Match(text);
             if (!match.Success)
             {
                 return null;

@@ -9,7 +9,7 @@ public static class OidcErrorCodes
     /// <summary>The authorization response has no state, or no state cookie matches it.</summary>
     public const string StateNotFound = "state_not_found";
 
-    /// <summary>The state cookie could not be decrypted or does not match the response.</summary>
+    /// <summary>The state cookie belongs to another state than the response carries.</summary>
     public const string StateInvalid = "state_invalid";
 
     /// <summary>The login took longer than the state timeout.</summary>
@@ -41,6 +41,9 @@ public static class OidcErrorCodes
 
     /// <summary>The OP's discovery document or JWKS is unusable (e.g. its issuer differs from the configured one).</summary>
     public const string InvalidProviderMetadata = "invalid_provider_metadata";
+
+    /// <summary>The claim the remote user is taken from is missing, or does not match <c>RemoteUser:Regex</c>.</summary>
+    public const string RemoteUserUnavailable = "remote_user_unavailable";
 
     /// <summary>An event rejected the login.</summary>
     public const string EventRejected = "event_rejected";

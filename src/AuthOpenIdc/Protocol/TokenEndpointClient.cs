@@ -12,6 +12,12 @@ internal sealed class TokenEndpointClient
     private readonly OidcRelyingPartyOptions _options;
     private readonly OpBackchannel _backchannel;
 
+    /// <summary>Configured extra parameters can never carry client credentials (which would be sent twice).</summary>
+    private static readonly HashSet<string> ClientAuthenticationParameters = new(StringComparer.Ordinal)
+    {
+        "client_id", "client_secret", "client_assertion", "client_assertion_type",
+    };
+
     public TokenEndpointClient(OidcRelyingPartyOptions options, OpBackchannel backchannel)
     {
         _options = options;
@@ -34,7 +40,7 @@ internal sealed class TokenEndpointClient
     {
         foreach (var (name, value) in _options.TokenEndpointParameters)
         {
-            if (!form.Exists(p => p.Key == name))
+            if (!form.Exists(p => p.Key == name) && !ClientAuthenticationParameters.Contains(name))
             {
                 form.Add(new(name, value));
             }

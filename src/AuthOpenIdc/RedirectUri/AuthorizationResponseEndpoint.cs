@@ -73,14 +73,14 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
 
         var properties = new AuthenticationProperties { RedirectUri = stateData.ReturnUrl };
         var received = new AuthorizationResponseReceivedContext(http, context.Scheme, context.Options, properties, parameters.Values);
-        if (await RaiseAsync(context, received, context.Options.Events.AuthorizationResponseReceived).ConfigureAwait(false))
+        if (await RaiseAsync(context, received, context.Events.AuthorizationResponseReceived).ConfigureAwait(false))
         {
             return;
         }
 
         var tokens = await runtime.TokenEndpoint.RedeemCodeAsync(provider, code, stateData.CodeVerifier, stateData.RedirectUri, context.Aborted).ConfigureAwait(false);
         var tokenResponse = new TokenResponseReceivedContext(http, context.Scheme, context.Options, properties, tokens.Raw);
-        if (await RaiseAsync(context, tokenResponse, context.Options.Events.TokenResponseReceived).ConfigureAwait(false))
+        if (await RaiseAsync(context, tokenResponse, context.Events.TokenResponseReceived).ConfigureAwait(false))
         {
             return;
         }
@@ -90,7 +90,7 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
         }
         var idToken = await runtime.IdTokenValidator.ValidateAsync(tokens.IdToken, provider, stateData.Nonce, stateData.MaxAgeRequested, context.Aborted).ConfigureAwait(false);
         var validated = new TokenValidatedContext(http, context.Scheme, context.Options, properties, idToken);
-        if (await RaiseAsync(context, validated, context.Options.Events.TokenValidated).ConfigureAwait(false))
+        if (await RaiseAsync(context, validated, context.Events.TokenValidated).ConfigureAwait(false))
         {
             return;
         }
@@ -102,7 +102,7 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
         {
             userInfo = await runtime.UserInfo.GetAsync(provider.UserInfoEndpoint, tokens.AccessToken, subject, context.Aborted).ConfigureAwait(false);
             var userInfoReceived = new UserInfoReceivedContext(http, context.Scheme, context.Options, properties, userInfo.Value);
-            if (await RaiseAsync(context, userInfoReceived, context.Options.Events.UserInfoReceived).ConfigureAwait(false))
+            if (await RaiseAsync(context, userInfoReceived, context.Events.UserInfoReceived).ConfigureAwait(false))
             {
                 return;
             }
@@ -118,7 +118,8 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
         var runtime = context.Runtime;
         var options = context.Options;
         var remoteUser = runtime.RemoteUser.Map(claims, provider.Issuer)
-            ?? throw OidcProtocolException.InvalidIdToken($"the remote-user claim '{options.RemoteUser.Claim}' is missing or does not match");
+            ?? throw new OidcProtocolException(new OidcError(OidcErrorCodes.RemoteUserUnavailable, "The identity provider did not send the claim this application identifies users by.", 401),
+                $"the remote-user claim '{options.RemoteUser.Claim}' is missing or does not match RemoteUser:Regex");
 
         // Session fixation: whatever session this browser had ends, and the new one gets a new id.
         if (runtime.SessionCookie.ReadId(http.Request) is { } previous)
@@ -147,20 +148,19 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             State = stateData.State,
             ReturnUrl = stateData.ReturnUrl,
         };
-        var principal = SessionPrincipalFactory.Create(session, context.Scheme.Name, options.RoleClaimType);
-        var created = new SessionCreatedContext(http, context.Scheme, options, properties, principal, stateData.ReturnUrl);
-        if (await RaiseAsync(context, created, options.Events.SessionCreated).ConfigureAwait(false))
-        {
-            return;
-        }
-        var returnUrl = runtime.RedirectTargets.Validate(created.ReturnUrl, http.Request) ?? "/";
-
         var id = SessionStore.NewId();
         await runtime.Sessions.SaveAsync(id, session, SessionLifetime.ExpiresAt(session, options.Session), context.Aborted).ConfigureAwait(false);
         runtime.SessionCookie.Write(http, id);
         runtime.Metrics.Login();
         RelyingPartyLog.LoginCompleted(runtime.Logger);
-        context.Redirect(returnUrl);
+
+        var principal = SessionPrincipalFactory.Create(session, context.Scheme.Name, options.RoleClaimType);
+        var created = new SessionCreatedContext(http, context.Scheme, options, properties, principal, stateData.ReturnUrl);
+        if (await RaiseAsync(context, created, context.Events.SessionCreated).ConfigureAwait(false))
+        {
+            return;
+        }
+        context.Redirect(runtime.RedirectTargets.Validate(created.ReturnUrl, http.Request) ?? "/");
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal static class ErrorPage
             <h1>Sign-in error</h1>
             <p>{{html.Encode(error.Description)}}</p>
             <p>Error code: <code>{{html.Encode(error.Code)}}</code><br>Request id: <code>{{html.Encode(context.TraceIdentifier)}}</code></p>
-            <p><a href="/">Return to the start page</a></p>
+            <p><a href="{{html.Encode(context.Request.PathBase + "/")}}">Return to the start page</a></p>
             </body></html>
             """;
         return response.WriteAsync(page, context.RequestAborted);

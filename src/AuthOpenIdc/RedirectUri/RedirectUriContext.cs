@@ -8,18 +8,22 @@ namespace AuthOpenIdc.RedirectUri;
 /// <summary>What a redirect_uri function works with: the request, the scheme's options and its long-lived parts.</summary>
 internal sealed class RedirectUriContext
 {
-    public RedirectUriContext(HttpContext httpContext, AuthenticationScheme scheme, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime)
+    public RedirectUriContext(HttpContext httpContext, AuthenticationScheme scheme, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime, OidcRelyingPartyEvents events)
     {
         HttpContext = httpContext;
         Scheme = scheme;
         Options = options;
         Runtime = runtime;
+        Events = events;
     }
 
     public HttpContext HttpContext { get; }
     public AuthenticationScheme Scheme { get; }
     public OidcRelyingPartyOptions Options { get; }
     public RelyingPartyRuntime Runtime { get; }
+
+    /// <summary>The events the handler resolved: <c>EventsType</c> from DI when set, else <c>Options.Events</c>.</summary>
+    public OidcRelyingPartyEvents Events { get; }
     public CancellationToken Aborted => HttpContext.RequestAborted;
 
     public void Redirect(string location)
@@ -42,7 +46,7 @@ internal sealed class RedirectUriContext
         RelyingPartyLog.RequestFailed(Runtime.Logger, error.Code, logDetail);
         Runtime.Metrics.LoginFailure(error.Code);
         var failed = new AuthenticationFailedContext(HttpContext, Scheme, Options, properties, error);
-        await Options.Events.AuthenticationFailed(failed).ConfigureAwait(false);
+        await Events.AuthenticationFailed(failed).ConfigureAwait(false);
         if (!failed.Handled)
         {
             await ErrorPage.WriteAsync(HttpContext, error).ConfigureAwait(false);

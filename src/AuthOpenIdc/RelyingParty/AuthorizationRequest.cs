@@ -104,20 +104,30 @@ internal static class AuthorizationRequest
         }
 
         var redirecting = new RedirectToIdentityProviderContext(http, context.Scheme, options, properties, parameters);
-        await options.Events.RedirectToIdentityProvider(redirecting).ConfigureAwait(false);
+        await context.Events.RedirectToIdentityProvider(redirecting).ConfigureAwait(false);
         if (redirecting.Handled)
         {
             return;
         }
+        if (redirecting.FailureReason is { } reason)
+        {
+            await context.FailAsync(new OidcError(OidcErrorCodes.EventRejected, "The sign-in was rejected by the application.", 403), "an event rejected the login: " + reason, properties).ConfigureAwait(false);
+            return;
+        }
+        // Whatever an event did, the protocol parameters are ours: theirs are restored, others removed.
+        foreach (var name in ProtocolParameters)
+        {
+            parameters.Remove(name);
+        }
         foreach (var (name, value) in protocol)
         {
-            parameters[name] = value; // whatever an event did, the protocol parameters are ours
+            parameters[name] = value;
         }
 
         runtime.StateCookies.Write(http, state);
         context.Redirect(QueryHelpers.AddQueryString(provider.AuthorizationEndpoint, parameters!));
         runtime.Metrics.Challenge("redirect");
-        RelyingPartyLog.Challenge(runtime.Logger, "redirect to the OP");
+        RelyingPartyLog.Challenge(runtime.Logger, "redirect");
     }
 
     private static void AddExtra(Dictionary<string, string> parameters, string name, string? value)

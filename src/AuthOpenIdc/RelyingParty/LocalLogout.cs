@@ -1,3 +1,4 @@
+using AuthOpenIdc.Caching;
 using AuthOpenIdc.Protocol;
 using AuthOpenIdc.RedirectUri;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +17,21 @@ internal static class LocalLogout
     public static async Task<string?> EndAsync(HttpContext context, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime, string? target)
     {
         string? idToken = null;
+        runtime.SessionCookie.Delete(context);
         if (runtime.SessionCookie.ReadId(context.Request) is { } id)
         {
-            var session = await runtime.Sessions.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
-            idToken = session?.IdToken;
-            await runtime.Sessions.RemoveAsync(id, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                var session = await runtime.Sessions.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
+                idToken = session?.IdToken;
+                await runtime.Sessions.RemoveAsync(id, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (CacheUnavailableException)
+            {
+                // The browser forgets the session either way; the stored copy then lives until it times out.
+                RelyingPartyLog.SessionStoreFailed(runtime.Logger);
+            }
         }
-        runtime.SessionCookie.Delete(context);
         RelyingPartyLog.LoggedOut(runtime.Logger);
 
         string? endSession = null;

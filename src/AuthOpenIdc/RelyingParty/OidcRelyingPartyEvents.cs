@@ -3,8 +3,8 @@ using AuthOpenIdc.RelyingParty.Events;
 namespace AuthOpenIdc.RelyingParty;
 
 /// <summary>
-/// The Relying Party's events: set the <c>On*</c> delegates, or derive and override the methods and
-/// register the type as <c>EventsType</c>.
+/// The Relying Party's events: set the <c>On*</c> delegates, or derive, override the methods, register the
+/// derived type in DI and name it in <c>EventsType</c>.
 /// </summary>
 public class OidcRelyingPartyEvents
 {

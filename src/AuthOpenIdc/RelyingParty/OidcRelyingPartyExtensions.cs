@@ -38,7 +38,7 @@ public static class OidcRelyingPartyExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OidcRelyingPartyOptions>, OidcRelyingPartyPostConfigureOptions>());
         services.AddSingleton<IValidateOptions<OidcRelyingPartyOptions>>(new OidcRelyingPartyOptionsValidator(scheme));
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, PassUnauthenticatedResultHandler>();
+        AddPassResultHandler(services);
 
         var options = services.AddOptions<OidcRelyingPartyOptions>(scheme);
         if (configuration is not null)
@@ -47,5 +47,23 @@ public static class OidcRelyingPartyExtensions
         }
         options.ValidateOnStart();
         return builder.AddScheme<OidcRelyingPartyOptions, OidcRelyingPartyHandler>(scheme, OidcRelyingPartyDefaults.DisplayName, configure);
+    }
+
+    /// <summary>
+    /// Takes the place of the framework's default result handler whether <c>AddAuthorization()</c> ran before or
+    /// after us, but never of one the app registered itself.
+    /// </summary>
+    private static void AddPassResultHandler(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        if (existing is null)
+        {
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, PassUnauthenticatedResultHandler>();
+        }
+        else if (existing.ImplementationType == typeof(Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler))
+        {
+            services.Remove(existing);
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, PassUnauthenticatedResultHandler>();
+        }
     }
 }

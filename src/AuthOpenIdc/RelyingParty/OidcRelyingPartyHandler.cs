@@ -99,7 +99,7 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
         var action = Context.GetEndpoint()?.Metadata.GetMetadata<OidcUnauthenticatedActionAttribute>()?.Action ?? Options.UnauthenticatedAction;
         if (action == UnauthenticatedAction.Gone)
         {
-            Respond(StatusCodes.Status410Gone, "gone");
+            Respond(StatusCodes.Status410Gone, "410");
             return;
         }
         if (action != UnauthenticatedAction.Authenticate || !BrowserNavigation.IsNavigation(Request))
@@ -117,7 +117,7 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
         switch (metadata?.Action ?? Options.UnauthorizedAction)
         {
             case UnauthorizedAction.Unauthorized:
-                Respond(StatusCodes.Status401Unauthorized, "401 (unauthorized action)");
+                Respond(StatusCodes.Status401Unauthorized, "401");
                 break;
             case UnauthorizedAction.Redirect when (metadata?.RedirectUrl ?? Options.UnauthorizedRedirectUrl) is { } target:
                 NewContext().Redirect(target);
@@ -126,7 +126,7 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
                 await AuthorizationRequest.StartAsync(NewContext(), properties, Context.GetEndpoint()?.Metadata.GetMetadata<OidcAuthorizationRequestAttribute>()).ConfigureAwait(false);
                 break;
             case UnauthorizedAction.Reauthenticate:
-                Respond(StatusCodes.Status401Unauthorized, "401 (step-up needs a navigation)");
+                Respond(StatusCodes.Status401Unauthorized, "401");
                 break;
             default:
                 Respond(StatusCodes.Status403Forbidden, "403");
@@ -153,7 +153,7 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
         RelyingPartyLog.Challenge(Runtime.Logger, outcome);
     }
 
-    private RedirectUriContext NewContext() => new(Context, Scheme, Options, Runtime);
+    private RedirectUriContext NewContext() => new(Context, Scheme, Options, Runtime, Events);
 
     /// <summary>The tokens as <c>HttpContext.GetTokenAsync</c> expects them (what <c>SaveTokens</c> gives .NET developers).</summary>
     private static AuthenticationProperties TokensOf(OidcSession session)

@@ -20,7 +20,7 @@ internal static partial class RelyingPartyLog
     [LoggerMessage(1004, LogLevel.Warning, "The browser holds the maximum number of state cookies; the login was refused with 503.", EventName = "StateCookieLimitReached")]
     public static partial void StateCookieLimitReached(ILogger logger);
 
-    [LoggerMessage(1005, LogLevel.Debug, "Unauthenticated request answered with {Outcome}.", EventName = "Challenge")]
+    [LoggerMessage(1005, LogLevel.Debug, "Request without a session or permission answered with {Outcome}.", EventName = "Challenge")]
     public static partial void Challenge(ILogger logger, string outcome);
 
     [LoggerMessage(1006, LogLevel.Information, "A replayed authorization response matched the current session; redirecting to its original URL.", EventName = "ReplayedResponseRedirected")]
@@ -32,6 +32,6 @@ internal static partial class RelyingPartyLog
     [LoggerMessage(1008, LogLevel.Warning, "The OP's end-session endpoint is unknown because its metadata could not be loaded; logging out locally only.", EventName = "LogoutWithoutMetadata")]
     public static partial void LogoutWithoutMetadata(ILogger logger);
 
-    [LoggerMessage(1009, LogLevel.Error, "The session store failed while reading the session; answering 503.", EventName = "SessionStoreFailed")]
+    [LoggerMessage(1009, LogLevel.Error, "The session store failed; the request was answered without it.", EventName = "SessionStoreFailed")]
     public static partial void SessionStoreFailed(ILogger logger);
 }

@@ -4,7 +4,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace AuthOpenIdc.RelyingParty.Events;
 
-/// <summary>Raised after a login created a session, before the browser returns to the original URL.</summary>
+/// <summary>
+/// Raised after a login stored its session and set the cookie, before the browser returns to the original URL.
+/// Changes to <see cref="Principal"/> are not stored: the principal is rebuilt from the session on every request.
+/// <see cref="OidcRelyingPartyEventContext.HandleResponse"/> writes your own response instead of the redirect;
+/// <see cref="OidcRelyingPartyEventContext.Fail"/> shows the error page, but the session stays.
+/// </summary>
 public sealed class SessionCreatedContext : OidcRelyingPartyEventContext
 {
     /// <summary>Creates the context.</summary>
