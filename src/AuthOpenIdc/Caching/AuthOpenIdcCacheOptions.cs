@@ -19,4 +19,22 @@ public sealed class AuthOpenIdcCacheOptions
 
     /// <summary>A prefix for every key, so several apps can share one cache (mod_auth_openidc <c>OIDC_CACHE_PREFIX</c>).</summary>
     public string KeyPrefix { get; set; } = "authopenidc:";
+
+    /// <summary>Where entries are kept (<c>OIDCCacheType</c>); default <see cref="AuthOpenIdcCacheBackend.Memory"/>.</summary>
+    public AuthOpenIdcCacheBackend Backend { get; set; } = AuthOpenIdcCacheBackend.Memory;
+
+    /// <summary>The directory of the file backend (<c>OIDCCacheDir</c>); created owner-only if missing.</summary>
+    public string? FileDirectory { get; set; }
+
+    /// <summary>How often the file backend deletes expired entries (<c>OIDCCacheFileCleanInterval</c>); default 60 seconds.</summary>
+    public TimeSpan FileCleanupInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most the file backend's directory may hold, in megabytes; past it the entries closest to expiry go first. Default 1024.</summary>
+    public int FileMaxMegabytes { get; set; } = 1024;
+
+    /// <summary>
+    /// The longest one cache call may take before the request gets the 503 page
+    /// (mod_auth_openidc <c>OIDCRedisCacheTimeout</c>); default 5 seconds.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -116,7 +116,7 @@ internal sealed class ProtectedCache
         var nonce = output.AsSpan(2, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(keys.EncryptionKey, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderSize), output.AsSpan(2 + NonceSize, TagSize), Encoding.UTF8.GetBytes(storageKey));
+        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderSize), output.AsSpan(2 + NonceSize, TagSize), AssociatedData(output, storageKey));
         CryptographicOperations.ZeroMemory(plaintext);
         return output;
     }
@@ -131,7 +131,7 @@ internal sealed class ProtectedCache
         var preferred = _keys.Find(stored[1]);
         var candidates = preferred is null ? _keys.All : [preferred, .. _keys.All.Where(k => !ReferenceEquals(k, preferred))];
         var plaintext = new byte[stored.Length - HeaderSize];
-        var aad = Encoding.UTF8.GetBytes(storageKey);
+        var aad = AssociatedData(stored, storageKey);
         foreach (var keys in candidates)
         {
             try
@@ -152,6 +152,16 @@ internal sealed class ProtectedCache
             return plaintext[8..];
         }
         return null;
+    }
+
+    /// <summary>The format and key-id bytes and the storage key: altering any of them fails the tag.</summary>
+    private static byte[] AssociatedData(byte[] value, string storageKey)
+    {
+        var aad = new byte[2 + Encoding.UTF8.GetByteCount(storageKey)];
+        aad[0] = value[0];
+        aad[1] = value[1];
+        Encoding.UTF8.GetBytes(storageKey, aad.AsSpan(2));
+        return aad;
     }
 
     private async Task<T> Backend<T>(Func<Task<T>> call)

@@ -39,11 +39,22 @@ internal sealed class RemoteUserMapper
         {
             return null;
         }
+        // As mod_auth_openidc: the regex applies to the claim value, then the issuer is appended.
+        var mapped = ApplyRegex(text);
+        if (string.IsNullOrEmpty(mapped))
+        {
+            return null;
+        }
         if (_options.AppendIssuer)
         {
             var trimmed = issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? issuer[8..] : issuer;
-            text = text + "@" + trimmed;
+            mapped = mapped + "@" + trimmed;
         }
+        return mapped;
+    }
+
+    private string? ApplyRegex(string text)
+    {
         if (_regex.Value is not { } regex)
         {
             return text;

@@ -15,7 +15,7 @@ internal sealed class RedirectTargetValidator
     /// <summary>Substrings that smuggle a second scheme or host past a naive prefix check.</summary>
     private static readonly string[] Smuggling =
     [
-        "/%09", "/%2f", "/%5c", "/%68", "/http:", "/https:", "/javascript:", "%01javascript:", "/<", "%2f%2f", "%5c%5c", "\u3002", "\uff0f", "\uff3c",
+        "/%09", "/%0a", "/%0d", "/%2f", "/%5c", "/%68", "/http:", "/https:", "/javascript:", "%01javascript:", "/<", "%2f%2f", "%5c%5c",
     ];
 
     /// <summary>Returns the normalised target, or null when it must not be followed.</summary>
@@ -27,7 +27,9 @@ internal sealed class RedirectTargetValidator
         }
         foreach (var c in target)
         {
-            if (char.IsControl(c) || c == ' ')
+            // Only printable ASCII: a real URL percent-encodes the rest, and look-alike slashes and dots
+            // (U+3002, U+FF0F, U+3031, U+30FC ...) are how targets are smuggled past checks like this one.
+            if (c <= ' ' || c > '~')
             {
                 return null;
             }
@@ -56,7 +58,8 @@ internal sealed class RedirectTargetValidator
             return null;
         }
         var host = request.Host;
-        var sameHost = string.Equals(uri.Host, host.Host, StringComparison.OrdinalIgnoreCase)
+        var sameHost = string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(uri.Host, host.Host, StringComparison.OrdinalIgnoreCase)
             && (host.Port ?? DefaultPort(request.Scheme)) == uri.Port;
         return sameHost ? uri.AbsoluteUri : null;
     }

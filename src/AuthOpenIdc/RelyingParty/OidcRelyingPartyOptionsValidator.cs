@@ -81,6 +81,10 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("IdTokenIatSlack", "must not be negative", "OIDCIDTokenIatSlack");
         }
+        if (options.MaxAge < TimeSpan.Zero)
+        {
+            Fail("MaxAge", "must not be negative", "OIDCAuthRequestParams max_age");
+        }
         if (options.ClockSkew < TimeSpan.Zero)
         {
             Fail("ClockSkew", "must not be negative", null);
@@ -101,7 +105,7 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("Session:CookieName", "must be a valid cookie name", "OIDCCookie");
         }
-        if (options.Session.CookieName.StartsWith("__Host-", StringComparison.Ordinal) && !string.IsNullOrEmpty(options.Session.CookieDomain))
+        if (options.Session.CookieName.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(options.Session.CookieDomain))
         {
             Fail("Session:CookieDomain", "must be empty for a __Host- cookie", "OIDCCookieDomain");
         }

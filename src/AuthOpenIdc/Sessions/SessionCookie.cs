@@ -55,8 +55,9 @@ internal sealed class SessionCookie
     /// </summary>
     public CookieOptions CookieOptions(HttpRequest request, string cookieName, SameSiteMode sameSite, bool httpOnly)
     {
-        var hostPrefixed = cookieName.StartsWith("__Host-", StringComparison.Ordinal);
-        var secure = hostPrefixed || cookieName.StartsWith("__Secure-", StringComparison.Ordinal) || _options.CookieSecurePolicy switch
+        // Browsers match the prefixes case-insensitively.
+        var hostPrefixed = cookieName.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase);
+        var secure = hostPrefixed || cookieName.StartsWith("__Secure-", StringComparison.OrdinalIgnoreCase) || _options.CookieSecurePolicy switch
         {
             CookieSecurePolicy.Always => true,
             CookieSecurePolicy.None => false,
