@@ -14,7 +14,7 @@
 // The process exits on SIGTERM/SIGINT and, when stdin is a pipe, as soon as stdin is closed (so a test host that
 // dies never leaves it running). When stdin is a terminal, /dev/null or a file it is not watched.
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import process from 'node:process';
@@ -252,9 +252,22 @@ async function findAccount(_ctx, id) {
 // ---------------------------------------------------------------------------------------------------------------
 // Keys and clients
 // ---------------------------------------------------------------------------------------------------------------
+// Node 20 can deadlock in `generateKeyPairSync(...).privateKey.export({ format: 'jwk' })`: the JWK export holds the
+// key's mutex while allocating, a GC during it finalizes the (finished) key generation job, and that job's destructor
+// locks the same mutex (seen in about 1 of 20 starts; main thread stuck in ~KeyGenJob). So let the job encode the key
+// as PEM itself and export the JWK from a fresh KeyObject that shares nothing with the job.
+function privateJwk(type, options) {
+  const { privateKey } = generateKeyPairSync(type, {
+    ...options,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return createPrivateKey(privateKey).export({ format: 'jwk' });
+}
+
 function signingKeys() {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const rsa = privateJwk('rsa', { modulusLength: 2048 });
+  const ec = privateJwk('ec', { namedCurve: 'P-256' });
   return [
     { ...rsa, kid: 'rs1', use: 'sig', alg: 'RS256' },
     { ...ec, kid: 'es1', use: 'sig', alg: 'ES256' },
