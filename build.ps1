@@ -5,6 +5,15 @@ $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
 
+function Ensure-Apt([string[]]$Packages) {
+    $missing = $Packages | Where-Object { -not (dpkg -s $_ 2>$null) }
+    if ($missing) {
+        apt-get update -qq | Out-Null
+        apt-get install -y -qq @missing | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get install $missing failed" }
+    }
+}
+
 function Ensure-Op {
     if (-not (Test-Path tests/oidc-provider/node_modules/oidc-provider)) {
         npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
@@ -14,6 +23,7 @@ function Ensure-Op {
 
 switch ($Verb) {
     'test' {
+        Ensure-Apt @('redis-server')
         Ensure-Op
         dotnet build AuthOpenIdc.sln -c Release -nologo -v q
         if ($LASTEXITCODE -ne 0) { Write-Output '0 passed, 1 failed'; exit 1 }
@@ -41,5 +51,5 @@ switch ($Verb) {
         } finally { Stop-Process -Id $op.Id -ErrorAction SilentlyContinue }
     }
     'pack' { dotnet pack src/AuthOpenIdc/AuthOpenIdc.csproj -c Release -o artifacts -nologo }
-    'bench' { dotnet run --project tests/AuthOpenIdc.Benchmarks -c Release -- @Rest }
+    'bench' { Ensure-Apt @('wrk', 'redis-server'); dotnet run --project tests/AuthOpenIdc.Benchmarks -c Release -- @Rest }
 }

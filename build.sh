@@ -32,6 +32,7 @@ ensure_op() {
 
 cmd_test() {
   need dotnet
+  ensure_apt redis-server   # the shared-cache tests start their own redis-server on a free loopback port
   ensure_op
   log=$(mktemp)
   status=0
@@ -67,6 +68,7 @@ cmd_pack() {
 
 cmd_bench() {
   need dotnet
+  ensure_apt wrk redis-server
   dotnet run --project tests/AuthOpenIdc.Benchmarks -c Release -- "$@"
 }
 

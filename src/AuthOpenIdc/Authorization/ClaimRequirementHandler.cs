@@ -27,12 +27,12 @@ internal sealed class ClaimRequirementHandler : AuthorizationHandler<ClaimRequir
 
         if ((result & ClaimEvaluation.RegexTimedOut) != 0)
         {
-            AuthorizationLog.ClaimRegexTimedOut(_logger, requirement.Path, ClaimRequirement.MatchTimeout.TotalMilliseconds);
+            AuthOpenIdcLog.ClaimRegexTimedOut(_logger, requirement.Path, ClaimRequirement.MatchTimeout.TotalMilliseconds);
         }
 
         if ((result & ClaimEvaluation.InvalidJson) != 0)
         {
-            AuthorizationLog.ClaimJsonInvalid(_logger, requirement.Path);
+            AuthOpenIdcLog.ClaimJsonInvalid(_logger, requirement.Path);
         }
 
         return Task.CompletedTask;

@@ -1,3 +1,4 @@
+using AuthOpenIdc;
 using AuthOpenIdc.Caching;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -11,8 +12,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AuthOpenIdcCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the protected cache, bound from configuration section <c>AuthOpenIdc:Cache</c>, with the
-    /// in-memory backend. Safe to call several times.
+    /// Registers the protected cache, bound from configuration section <c>AuthOpenIdc:Cache</c>, with the backend
+    /// it names (memory by default), checked at startup. Safe to call several times.
     /// </summary>
     public static IServiceCollection AddAuthOpenIdcCache(this IServiceCollection services, Action<AuthOpenIdcCacheOptions>? configure = null)
     {
@@ -27,6 +28,11 @@ public static class AuthOpenIdcCacheServiceCollectionExtensions
             builder.Configure(configure);
         }
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOpenIdcCacheOptions>, AuthOpenIdcCacheOptionsValidator>());
+        builder.ValidateOnStart();
+        // Its own singleton, so the container disposes it (and its cleanup timer) with the app.
+        services.TryAddSingleton(sp => new FileDistributedCache(
+            sp.GetRequiredService<IOptions<AuthOpenIdcCacheOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FileDistributedCache>>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuthOpenIdcCacheOptions>>().Value;
@@ -34,13 +40,22 @@ public static class AuthOpenIdcCacheServiceCollectionExtensions
             var keys = CacheKeyRing.Create(options.CryptoPassphrases);
             if (keys.IsEphemeral)
             {
-                CachingLog.EphemeralKeys(logger);
+                AuthOpenIdcLog.EphemeralKeys(logger);
             }
-            // The library's own memory backend, not the app's IDistributedCache: a session store must not
-            // share eviction with whatever else the app caches.
-            IDistributedCache backend = new MemoryDistributedCache(Options.Options.Create(new MemoryDistributedCacheOptions()));
-            return new ProtectedCache(backend, keys, options.KeyPrefix, sp.GetRequiredService<TimeProvider>(), logger);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var timeout = options.Backend == AuthOpenIdcCacheBackend.Memory ? Timeout.InfiniteTimeSpan : options.OperationTimeout;
+            return new ProtectedCache(Backend(sp, options), keys, options.KeyPrefix, timeout, time, logger);
         });
         return services;
     }
+
+    private static IDistributedCache Backend(IServiceProvider services, AuthOpenIdcCacheOptions options) => options.Backend switch
+    {
+        // The library's own memory backend, not the app's IDistributedCache: a session store must not share
+        // eviction with whatever else the app caches.
+        AuthOpenIdcCacheBackend.Memory => new MemoryDistributedCache(Options.Options.Create(new MemoryDistributedCacheOptions())),
+        AuthOpenIdcCacheBackend.File => services.GetRequiredService<FileDistributedCache>(),
+        _ => services.GetService<IDistributedCache>()
+            ?? throw new InvalidOperationException($"{AuthOpenIdcCacheOptions.ConfigurationSection}:Backend is DistributedCache, but no IDistributedCache is registered: add one, e.g. services.AddStackExchangeRedisCache(...)."),
+    };
 }

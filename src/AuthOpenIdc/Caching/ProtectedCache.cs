@@ -25,24 +25,29 @@ internal sealed class ProtectedCache
     private readonly IDistributedCache _backend;
     private readonly CacheKeyRing _keys;
     private readonly string _prefix;
+    private readonly TimeSpan _operationTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ProtectedCache(IDistributedCache backend, CacheKeyRing keys, string prefix, TimeProvider time, ILogger<ProtectedCache> logger)
+    public ProtectedCache(IDistributedCache backend, CacheKeyRing keys, string prefix, TimeSpan operationTimeout, TimeProvider time, ILogger<ProtectedCache> logger)
     {
         _backend = backend;
         _keys = keys;
         _prefix = prefix;
+        _operationTimeout = operationTimeout;
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>The backend in use (for diagnostics and tests).</summary>
+    internal IDistributedCache BackendStore => _backend;
 
     public async Task<byte[]?> GetAsync(CacheSection section, string key, CancellationToken cancellationToken)
     {
         foreach (var keys in _keys.All)
         {
             var storageKey = StorageKey(keys, section, key);
-            var stored = await Backend(() => _backend.GetAsync(storageKey, cancellationToken)).ConfigureAwait(false);
+            var stored = await Backend(token => _backend.GetAsync(storageKey, token), cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 continue;
@@ -50,7 +55,7 @@ internal sealed class ProtectedCache
             var payload = Decrypt(stored, storageKey, out var expired);
             if (payload is null && !expired)
             {
-                CachingLog.ValueRejected(_logger, (char)section);
+                AuthOpenIdcLog.ValueRejected(_logger, (char)section);
             }
             return payload;
         }
@@ -62,11 +67,11 @@ internal sealed class ProtectedCache
         var storageKey = StorageKey(_keys.Current, section, key);
         var value = Encrypt(payload, storageKey, expiresAt);
         var entryOptions = new DistributedCacheEntryOptions { AbsoluteExpiration = expiresAt };
-        return Backend(async () =>
+        return Backend(async token =>
         {
-            await _backend.SetAsync(storageKey, value, entryOptions, cancellationToken).ConfigureAwait(false);
+            await _backend.SetAsync(storageKey, value, entryOptions, token).ConfigureAwait(false);
             return true;
-        });
+        }, cancellationToken);
     }
 
     public async Task RemoveAsync(CacheSection section, string key, CancellationToken cancellationToken)
@@ -74,11 +79,11 @@ internal sealed class ProtectedCache
         foreach (var keys in _keys.All)
         {
             var storageKey = StorageKey(keys, section, key);
-            await Backend(async () =>
+            await Backend(async token =>
             {
-                await _backend.RemoveAsync(storageKey, cancellationToken).ConfigureAwait(false);
+                await _backend.RemoveAsync(storageKey, token).ConfigureAwait(false);
                 return true;
-            }).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -164,15 +169,34 @@ internal sealed class ProtectedCache
         return aad;
     }
 
-    private async Task<T> Backend<T>(Func<Task<T>> call)
+    /// <summary>
+    /// One backend call, bounded by the operation timeout: a hung Redis must cost a request a few seconds and
+    /// a 503 page, not a thread forever. Whatever the backend throws becomes <see cref="CacheUnavailableException"/>.
+    /// </summary>
+    private async Task<T> Backend<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        if (_operationTimeout == Timeout.InfiniteTimeSpan)
+        {
+            // In-process backend: nothing to wait for, so no timer per call on the hot path.
+            try
+            {
+                return await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                AuthOpenIdcLog.BackendFailed(_logger, ex.GetType().Name);
+                throw new CacheUnavailableException(ex);
+            }
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_operationTimeout);
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            CachingLog.BackendFailed(_logger, ex.GetType().Name);
+            AuthOpenIdcLog.BackendFailed(_logger, ex.GetType().Name);
             throw new CacheUnavailableException(ex);
         }
     }

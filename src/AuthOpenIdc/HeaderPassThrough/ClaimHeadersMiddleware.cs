@@ -80,7 +80,7 @@ internal sealed class ClaimHeadersMiddleware
         foreach (string name in reserved)
         {
             headers.Remove(name);
-            ClaimHeadersLog.SpoofedIdentityHeaderRemoved(_logger, name);
+            AuthOpenIdcLog.SpoofedIdentityHeaderRemoved(_logger, name);
         }
     }
 
@@ -122,7 +122,7 @@ internal sealed class ClaimHeadersMiddleware
             count += await SetAccessTokenHeadersAsync(context, headers);
         }
 
-        ClaimHeadersLog.IdentityHeadersSet(_logger, count);
+        AuthOpenIdcLog.IdentityHeadersSet(_logger, count);
         await _next(context);
     }
 

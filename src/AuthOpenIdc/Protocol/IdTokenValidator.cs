@@ -66,15 +66,7 @@ internal sealed class IdTokenValidator
             throw OidcProtocolException.InvalidIdToken("encrypted ID tokens are not supported");
         }
 
-        var result = await _handler.ValidateTokenAsync(idToken, Parameters(provider)).ConfigureAwait(false);
-        if (!result.IsValid && IsUnknownKey(result.Exception, unverified, provider))
-        {
-            var refreshed = await _metadata.RefreshForUnknownKeyAsync(provider, cancellationToken).ConfigureAwait(false);
-            if (!ReferenceEquals(refreshed, provider))
-            {
-                result = await _handler.ValidateTokenAsync(idToken, Parameters(refreshed)).ConfigureAwait(false);
-            }
-        }
+        var result = await ValidateSignatureIssuerAudienceAsync(idToken, unverified, provider, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
         {
             throw OidcProtocolException.InvalidIdToken($"signature, issuer or audience check failed: {result.Exception?.GetType().Name}", result.Exception);
@@ -84,6 +76,66 @@ internal sealed class IdTokenValidator
         CheckClaims(token, expectedNonce, maxAgeRequested);
         await CheckNonceReplayAsync(expectedNonce, cancellationToken).ConfigureAwait(false);
         return token;
+    }
+
+    /// <summary>
+    /// A signed userinfo response (OIDC Core §5.3.2): the same keys and algorithm rules as the ID token, and
+    /// <c>iss</c>/<c>aud</c> when present. Returns its claims.
+    /// </summary>
+    public async Task<JsonWebToken> ValidateSignedUserInfoAsync(string jwt, ProviderMetadata provider, CancellationToken cancellationToken)
+    {
+        if (jwt.Length > MaxTokenLength)
+        {
+            throw OidcProtocolException.InvalidUserInfo("the signed userinfo response is larger than 64 KiB");
+        }
+        JsonWebToken unverified;
+        try
+        {
+            unverified = _handler.ReadJsonWebToken(jwt);
+        }
+        catch (ArgumentException ex)
+        {
+            throw OidcProtocolException.InvalidUserInfo("the signed userinfo response is not a well-formed JWS", ex);
+        }
+        if (unverified.IsEncrypted)
+        {
+            throw OidcProtocolException.InvalidUserInfo("encrypted userinfo responses are not supported");
+        }
+        var result = await ValidateSignatureIssuerAudienceAsync(jwt, unverified, provider, cancellationToken, requireIssuerAndAudience: false).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            throw OidcProtocolException.InvalidUserInfo($"the signed userinfo response failed validation: {result.Exception?.GetType().Name}", result.Exception);
+        }
+        return (JsonWebToken)result.SecurityToken;
+    }
+
+    /// <summary>Signature (refreshing the JWKS once for an unknown key), algorithm, issuer and audience by IdentityModel.</summary>
+    private async Task<TokenValidationResult> ValidateSignatureIssuerAudienceAsync(string jwt, JsonWebToken unverified, ProviderMetadata provider, CancellationToken cancellationToken, bool requireIssuerAndAudience = true)
+    {
+        var parameters = Parameters(provider, unverified, requireIssuerAndAudience);
+        var result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+        if (!result.IsValid && IsUnknownKey(result.Exception, unverified, provider))
+        {
+            var refreshed = await _metadata.RefreshForUnknownKeyAsync(provider, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(refreshed, provider))
+            {
+                result = await _handler.ValidateTokenAsync(jwt, Parameters(refreshed, unverified, requireIssuerAndAudience)).ConfigureAwait(false);
+            }
+        }
+        return result;
+    }
+
+    private TokenValidationParameters Parameters(ProviderMetadata provider, JsonWebToken unverified, bool requireIssuerAndAudience)
+    {
+        var parameters = Parameters(provider);
+        if (!requireIssuerAndAudience)
+        {
+            // Signed userinfo SHOULD carry iss and aud; check them when it does.
+            parameters.ValidateIssuer &= unverified.TryGetPayloadValue<string>("iss", out _);
+            parameters.ValidateAudience = unverified.Audiences.Any();
+            parameters.RequireAudience = false;
+        }
+        return parameters;
     }
 
     private TokenValidationParameters Parameters(ProviderMetadata provider)
@@ -156,7 +208,7 @@ internal sealed class IdTokenValidator
         }
         else if (audiences.Count > 1)
         {
-            ProtocolLog.IdTokenMultipleAudiencesWithoutAzp(_logger);
+            AuthOpenIdcLog.IdTokenMultipleAudiencesWithoutAzp(_logger);
         }
         if (maxAgeRequested && !TryGetNumericDate(token, "auth_time", out _))
         {
@@ -168,7 +220,18 @@ internal sealed class IdTokenValidator
     {
         // The nonce is remembered for longer than any ID token carrying it can be accepted (iat slack on both sides).
         var lifetime = TimeSpan.FromTicks(_options.IdTokenIatSlack.Ticks * 2) + _options.State.Timeout + TimeSpan.FromSeconds(10);
-        if (!await _cache.TryAddAsync(CacheSection.Nonce, nonce, _time.GetUtcNow() + lifetime, cancellationToken).ConfigureAwait(false))
+        bool fresh;
+        try
+        {
+            fresh = await _cache.TryAddAsync(CacheSection.Nonce, nonce, _time.GetUtcNow() + lifetime, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheUnavailableException) when (_options.Session.FallbackToCookie)
+        {
+            // The operator chose availability over the cache: the one-time state cookie still stands in front.
+            AuthOpenIdcLog.NonceReplayCheckSkipped(_logger);
+            return;
+        }
+        if (!fresh)
         {
             throw OidcProtocolException.InvalidIdToken("the ID token's nonce was seen before (replay)");
         }

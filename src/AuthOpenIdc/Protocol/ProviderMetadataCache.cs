@@ -82,11 +82,11 @@ internal sealed class ProviderMetadataCache
             var now = _time.GetUtcNow();
             if (now - _lastForcedJwksRefresh < _options.JwksForcedRefreshInterval)
             {
-                ProtocolLog.ForcedJwksRefreshRateLimited(_logger);
+                AuthOpenIdcLog.ForcedJwksRefreshRateLimited(_logger);
                 return current;
             }
             _lastForcedJwksRefresh = now;
-            ProtocolLog.ForcedJwksRefresh(_logger);
+            AuthOpenIdcLog.ForcedJwksRefresh(_logger);
             return await ReloadAsync(current, metadataToo: false, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -124,12 +124,12 @@ internal sealed class ProviderMetadataCache
                 _nextMetadataRefresh = now + _options.MetadataRefreshInterval;
             }
             _nextJwksRefresh = now + _options.JwksRefreshInterval;
-            ProtocolLog.MetadataLoaded(_logger, result.Issuer, keys.Count);
+            AuthOpenIdcLog.MetadataLoaded(_logger, result.Issuer, keys.Count);
             return result;
         }
         catch (OidcProtocolException ex) when (stale is not null)
         {
-            ProtocolLog.MetadataRefreshFailedUsingStale(_logger, ex.Message);
+            AuthOpenIdcLog.MetadataRefreshFailedUsingStale(_logger, ex.Message);
             _nextMetadataRefresh = metadataToo ? now + RetryAfterFailure : _nextMetadataRefresh;
             _nextJwksRefresh = now + RetryAfterFailure;
             return stale;

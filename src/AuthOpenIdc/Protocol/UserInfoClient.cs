@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthOpenIdc.Protocol;
 
@@ -6,29 +8,33 @@ namespace AuthOpenIdc.Protocol;
 internal sealed class UserInfoClient
 {
     private readonly OpBackchannel _backchannel;
+    private readonly IdTokenValidator _jwtValidator;
 
-    public UserInfoClient(OpBackchannel backchannel)
+    public UserInfoClient(OpBackchannel backchannel, IdTokenValidator jwtValidator)
     {
         _backchannel = backchannel;
+        _jwtValidator = jwtValidator;
     }
 
-    public async Task<JsonElement> GetAsync(string endpoint, string accessToken, string expectedSubject, CancellationToken cancellationToken)
+    public async Task<JsonElement> GetAsync(ProviderMetadata provider, string accessToken, string expectedSubject, CancellationToken cancellationToken)
     {
-        var response = await _backchannel.GetAsync(endpoint, accessToken, cancellationToken).ConfigureAwait(false);
+        var response = await _backchannel.GetAsync(provider.UserInfoEndpoint!, accessToken, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != 200)
         {
             throw response.StatusCode is >= 400 and < 500
                 ? OidcProtocolException.InvalidUserInfo($"userinfo answered HTTP {response.StatusCode}")
                 : OidcProtocolException.ProviderUnavailable($"userinfo answered HTTP {response.StatusCode}");
         }
+        var body = response.Body;
         if (string.Equals(response.MediaType, "application/jwt", StringComparison.OrdinalIgnoreCase))
         {
-            throw OidcProtocolException.InvalidUserInfo("signed userinfo responses are not supported yet");
+            var signed = await _jwtValidator.ValidateSignedUserInfoAsync(body.Trim(), provider, cancellationToken).ConfigureAwait(false);
+            body = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(signed.EncodedPayload));
         }
         JsonElement claims;
         try
         {
-            using var document = JsonDocument.Parse(response.Body);
+            using var document = JsonDocument.Parse(body);
             claims = document.RootElement.Clone();
         }
         catch (JsonException ex)

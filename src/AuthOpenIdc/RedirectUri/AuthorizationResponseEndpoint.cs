@@ -100,7 +100,7 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
         JsonElement? userInfo = null;
         if (context.Options.UseUserInfo && provider.UserInfoEndpoint is not null && tokens.AccessToken is not null)
         {
-            userInfo = await runtime.UserInfo.GetAsync(provider.UserInfoEndpoint, tokens.AccessToken, subject, context.Aborted).ConfigureAwait(false);
+            userInfo = await runtime.UserInfo.GetAsync(provider, tokens.AccessToken, subject, context.Aborted).ConfigureAwait(false);
             var userInfoReceived = new UserInfoReceivedContext(http, context.Scheme, context.Options, properties, userInfo.Value);
             if (await RaiseAsync(context, userInfoReceived, context.Events.UserInfoReceived).ConfigureAwait(false))
             {
@@ -121,11 +121,6 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             ?? throw new OidcProtocolException(new OidcError(OidcErrorCodes.RemoteUserUnavailable, "The identity provider did not send the claim this application identifies users by.", 401),
                 $"the remote-user claim '{options.RemoteUser.Claim}' is missing or does not match RemoteUser:Regex");
 
-        // Session fixation: whatever session this browser had ends, and the new one gets a new id.
-        if (runtime.SessionCookie.ReadId(http.Request) is { } previous)
-        {
-            await runtime.Sessions.RemoveAsync(previous, context.Aborted).ConfigureAwait(false);
-        }
         var now = runtime.Time.GetUtcNow();
         var nowSeconds = now.ToUnixTimeSeconds();
         var session = new OidcSession
@@ -148,11 +143,10 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             State = stateData.State,
             ReturnUrl = stateData.ReturnUrl,
         };
-        var id = SessionStore.NewId();
-        await runtime.Sessions.SaveAsync(id, session, SessionLifetime.ExpiresAt(session, options.Session), context.Aborted).ConfigureAwait(false);
-        runtime.SessionCookie.Write(http, id);
+        // Session fixation: whatever session this browser had ends, and the new one gets a new id.
+        await runtime.Sessions.CreateAsync(http, session).ConfigureAwait(false);
         runtime.Metrics.Login();
-        RelyingPartyLog.LoginCompleted(runtime.Logger);
+        AuthOpenIdcLog.LoginCompleted(runtime.Logger);
 
         var principal = SessionPrincipalFactory.Create(session, context.Scheme.Name, options.RoleClaimType);
         var created = new SessionCreatedContext(http, context.Scheme, options, properties, principal, stateData.ReturnUrl);
@@ -170,16 +164,12 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
     private static async Task<bool> TryRedirectReplayAsync(RedirectUriContext context, string state)
     {
         var runtime = context.Runtime;
-        if (runtime.SessionCookie.ReadId(context.HttpContext.Request) is not { } id)
+        var session = (await runtime.Sessions.LoadAsync(context.HttpContext).ConfigureAwait(false))?.Session;
+        if (session?.State is null || !ConstantTime.Equal(session.State, state))
         {
             return false;
         }
-        var session = await runtime.Sessions.GetAsync(id, context.Aborted).ConfigureAwait(false);
-        if (session?.State is null || !ConstantTime.Equal(session.State, state) || SessionLifetime.IsExpired(session, context.Options.Session, runtime.Time))
-        {
-            return false;
-        }
-        RelyingPartyLog.ReplayedResponseRedirected(runtime.Logger);
+        AuthOpenIdcLog.ReplayedResponseRedirected(runtime.Logger);
         context.Redirect(runtime.RedirectTargets.Validate(session.ReturnUrl, context.HttpContext.Request) ?? "/");
         return true;
     }

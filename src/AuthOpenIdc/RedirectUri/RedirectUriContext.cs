@@ -43,7 +43,7 @@ internal sealed class RedirectUriContext
     /// <summary>Logs the failure once, counts it, lets the app render its own page, else writes the default one.</summary>
     public async Task FailAsync(OidcError error, string logDetail, AuthenticationProperties? properties = null)
     {
-        RelyingPartyLog.RequestFailed(Runtime.Logger, error.Code, logDetail);
+        AuthOpenIdcLog.RequestFailed(Runtime.Logger, error.Code, logDetail);
         Runtime.Metrics.LoginFailure(error.Code);
         var failed = new AuthenticationFailedContext(HttpContext, Scheme, Options, properties, error);
         await Events.AuthenticationFailed(failed).ConfigureAwait(false);

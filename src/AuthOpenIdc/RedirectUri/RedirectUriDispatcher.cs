@@ -42,7 +42,7 @@ internal sealed class RedirectUriDispatcher
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
         {
-            RelyingPartyLog.UnexpectedFailure(context.Runtime.Logger, endpoint.Name, ex);
+            AuthOpenIdcLog.UnexpectedFailure(context.Runtime.Logger, endpoint.Name, ex);
             context.HttpContext.Response.Headers.Clear();
             await context.FailAsync(new OidcError(OidcErrorCodes.InvalidRequest, "This request to the login endpoint could not be processed.", 400), "unexpected exception").ConfigureAwait(false);
         }

@@ -37,7 +37,7 @@ internal static class AuthorizationRequest
         }
         if (!runtime.StateCookies.MakeRoom(http))
         {
-            RelyingPartyLog.StateCookieLimitReached(runtime.Logger);
+            AuthOpenIdcLog.StateCookieLimitReached(runtime.Logger);
             await context.FailAsync(new OidcError(OidcErrorCodes.TooManyPendingLogins, "Too many sign-ins are pending in this browser. Please finish one or try again in a few minutes.", 503), "state cookie limit reached", properties).ConfigureAwait(false);
             return;
         }
@@ -127,7 +127,7 @@ internal static class AuthorizationRequest
         runtime.StateCookies.Write(http, state);
         context.Redirect(QueryHelpers.AddQueryString(provider.AuthorizationEndpoint, parameters!));
         runtime.Metrics.Challenge("redirect");
-        RelyingPartyLog.Challenge(runtime.Logger, "redirect");
+        AuthOpenIdcLog.Challenge(runtime.Logger, "redirect");
     }
 
     private static void AddExtra(Dictionary<string, string> parameters, string name, string? value)

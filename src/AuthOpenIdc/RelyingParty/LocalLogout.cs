@@ -1,4 +1,3 @@
-using AuthOpenIdc.Caching;
 using AuthOpenIdc.Protocol;
 using AuthOpenIdc.RedirectUri;
 using Microsoft.AspNetCore.Http;
@@ -16,23 +15,8 @@ internal static class LocalLogout
     /// <summary>Ends the session; returns the URL to redirect to, or null for the built-in logged-out page.</summary>
     public static async Task<string?> EndAsync(HttpContext context, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime, string? target)
     {
-        string? idToken = null;
-        runtime.SessionCookie.Delete(context);
-        if (runtime.SessionCookie.ReadId(context.Request) is { } id)
-        {
-            try
-            {
-                var session = await runtime.Sessions.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
-                idToken = session?.IdToken;
-                await runtime.Sessions.RemoveAsync(id, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (CacheUnavailableException)
-            {
-                // The browser forgets the session either way; the stored copy then lives until it times out.
-                RelyingPartyLog.SessionStoreFailed(runtime.Logger);
-            }
-        }
-        RelyingPartyLog.LoggedOut(runtime.Logger);
+        var idToken = (await runtime.Sessions.EndAsync(context).ConfigureAwait(false))?.IdToken;
+        AuthOpenIdcLog.LoggedOut(runtime.Logger);
 
         string? endSession = null;
         try
@@ -41,7 +25,7 @@ internal static class LocalLogout
         }
         catch (OidcProtocolException)
         {
-            RelyingPartyLog.LogoutWithoutMetadata(runtime.Logger);
+            AuthOpenIdcLog.LogoutWithoutMetadata(runtime.Logger);
         }
         if (endSession is null || idToken is null)
         {

@@ -49,40 +49,24 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var runtime = Runtime;
-        if (runtime.SessionCookie.ReadId(Request) is not { } id)
-        {
-            return AuthenticateResult.NoResult();
-        }
-        OidcSession? session;
+        SessionHandle? handle;
         try
         {
-            session = await runtime.Sessions.GetAsync(id, Context.RequestAborted).ConfigureAwait(false);
-            if (session is null)
+            handle = await runtime.Sessions.LoadAsync(Context).ConfigureAwait(false);
+            if (handle is null)
             {
-                runtime.SessionCookie.Delete(Context);
                 return AuthenticateResult.NoResult();
             }
-            if (SessionLifetime.IsExpired(session, Options.Session, runtime.Time))
-            {
-                RelyingPartyLog.SessionExpired(runtime.Logger, "inactivity or maximum duration");
-                await runtime.Sessions.RemoveAsync(id, Context.RequestAborted).ConfigureAwait(false);
-                runtime.SessionCookie.Delete(Context);
-                return AuthenticateResult.NoResult();
-            }
-            var now = runtime.Time.GetUtcNow().ToUnixTimeSeconds();
-            if (SessionLifetime.ShouldSlide(session, Options.Session, now))
-            {
-                session.LastActivityAt = now;
-                await runtime.Sessions.SaveAsync(id, session, SessionLifetime.ExpiresAt(session, Options.Session), Context.RequestAborted).ConfigureAwait(false);
-            }
+            await runtime.Sessions.TouchAsync(Context, handle).ConfigureAwait(false);
         }
         catch (CacheUnavailableException)
         {
-            RelyingPartyLog.SessionStoreFailed(runtime.Logger);
+            AuthOpenIdcLog.SessionStoreFailed(runtime.Logger);
             Context.Items[SessionStoreFailedItem] = true;
             return AuthenticateResult.Fail("The session store is unavailable.");
         }
 
+        var session = handle.Session;
         var principal = SessionPrincipalFactory.Create(session, Scheme.Name, Options.RoleClaimType);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, TokensOf(session), Scheme.Name));
     }
@@ -150,7 +134,7 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
         Response.StatusCode = status;
         RedirectUriContext.NoStore(Response);
         Runtime.Metrics.Challenge(outcome);
-        RelyingPartyLog.Challenge(Runtime.Logger, outcome);
+        AuthOpenIdcLog.Challenge(Runtime.Logger, outcome);
     }
 
     private RedirectUriContext NewContext() => new(Context, Scheme, Options, Runtime, Events);

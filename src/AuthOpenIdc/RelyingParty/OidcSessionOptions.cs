@@ -1,3 +1,4 @@
+using AuthOpenIdc.Sessions;
 using Microsoft.AspNetCore.Http;
 
 namespace AuthOpenIdc.RelyingParty;
@@ -37,4 +38,32 @@ public sealed class OidcSessionOptions
 
     /// <summary>Absolute maximum session duration (<c>OIDCSessionMaxDuration</c>); default 8 hours.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Where sessions live (<c>OIDCSessionType</c>); default <see cref="OidcSessionType.ServerCache"/>.</summary>
+    public OidcSessionType Type { get; set; } = OidcSessionType.ServerCache;
+
+    /// <summary>
+    /// A persistent cookie that expires with the inactivity timeout and so survives a browser restart
+    /// (the <c>:persistent</c> suffix of <c>OIDCSessionType</c>); default false, a browser-session cookie.
+    /// </summary>
+    public bool PersistentCookie { get; set; }
+
+    /// <summary>
+    /// Keep the raw ID token in a client-cookie session (<c>client-cookie:store_id_token</c>); default false, to keep
+    /// the cookie small. Without it, logout cannot send <c>id_token_hint</c>. Server-side sessions always keep it.
+    /// </summary>
+    public bool StoreIdTokenInCookie { get; set; }
+
+    /// <summary>
+    /// The longest value one cookie may carry before a client-cookie session is split over several
+    /// (<c>OIDCSessionCookieChunkSize</c>); default 4000, 0 = never split.
+    /// </summary>
+    public int CookieChunkSize { get; set; } = 4000;
+
+    /// <summary>
+    /// When the cache fails, keep new sessions in the browser instead of answering 503
+    /// (<c>OIDCSessionCacheFallbackToCookie</c>); default false. Logins made meanwhile stay client-cookie sessions
+    /// until they end; new logins use the cache again as soon as it works.
+    /// </summary>
+    public bool FallbackToCookie { get; set; }
 }

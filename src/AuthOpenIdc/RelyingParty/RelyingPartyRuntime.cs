@@ -25,12 +25,13 @@ internal sealed class RelyingPartyRuntime
         var backchannel = new OpBackchannel(httpClientFactory, options.BackchannelTimeout, options.RequireHttpsMetadata);
         Provider = new ProviderMetadataCache(options, backchannel, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
         TokenEndpoint = new TokenEndpointClient(options, backchannel);
-        UserInfo = new UserInfoClient(backchannel);
         IdTokenValidator = new IdTokenValidator(options, Provider, cache, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
+        UserInfo = new UserInfoClient(backchannel, IdTokenValidator);
         var protector = dataProtection.CreateProtector("AuthOpenIdc.RelyingParty", scheme);
         SessionCookie = new SessionCookie(options.Session, protector.CreateProtector("session-id.v1"));
         StateCookies = new StateCookies(options, protector.CreateProtector("state.v1"), SessionCookie, time);
-        Sessions = new SessionStore(cache);
+        Sessions = new SessionManager(options.Session, SessionCookie, new SessionStore(cache),
+            new CookieSessionStore(options.Session, protector.CreateProtector("client-session.v1"), SessionCookie), time, Logger);
         RemoteUser = new RemoteUserMapper(options.RemoteUser);
         RedirectTargets = new RedirectTargetValidator();
         Dispatcher = new RedirectUriDispatcher(
@@ -50,7 +51,7 @@ internal sealed class RelyingPartyRuntime
     public IdTokenValidator IdTokenValidator { get; }
     public SessionCookie SessionCookie { get; }
     public StateCookies StateCookies { get; }
-    public SessionStore Sessions { get; }
+    public SessionManager Sessions { get; }
     public RemoteUserMapper RemoteUser { get; }
     public RedirectTargetValidator RedirectTargets { get; }
     public RedirectUriDispatcher Dispatcher { get; }

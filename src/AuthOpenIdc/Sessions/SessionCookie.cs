@@ -43,11 +43,25 @@ internal sealed class SessionCookie
         }
     }
 
-    public void Write(HttpContext context, string id) =>
-        context.Response.Cookies.Append(_options.CookieName, Base64UrlEncoder.Encode(_protector.Protect(Encoding.UTF8.GetBytes(id))), CookieOptions(context.Request, _options.CookieName, _options.CookieSameSite, _options.CookieHttpOnly));
+    public void Write(HttpContext context, string id, OidcSession session) =>
+        context.Response.Cookies.Append(_options.CookieName, Base64UrlEncoder.Encode(_protector.Protect(Encoding.UTF8.GetBytes(id))), SessionCookieOptions(context.Request, session));
 
     public void Delete(HttpContext context) =>
-        context.Response.Cookies.Delete(_options.CookieName, CookieOptions(context.Request, _options.CookieName, _options.CookieSameSite, _options.CookieHttpOnly));
+        context.Response.Cookies.Delete(_options.CookieName, SessionCookieOptions(context.Request, session: null));
+
+    /// <summary>
+    /// The session cookie's attributes; a persistent cookie expires with the session's inactivity timeout (or its
+    /// maximum, if sooner), so every slide of the session moves the cookie's expiry too.
+    /// </summary>
+    public CookieOptions SessionCookieOptions(HttpRequest request, OidcSession? session)
+    {
+        var options = CookieOptions(request, _options.CookieName, _options.CookieSameSite, _options.CookieHttpOnly);
+        if (_options.PersistentCookie && session is not null)
+        {
+            options.Expires = SessionLifetime.ExpiresAt(session, _options);
+        }
+        return options;
+    }
 
     /// <summary>
     /// Attributes shared by the session and state cookies; the <c>__Host-</c>/<c>__Secure-</c> rules follow the

@@ -52,6 +52,34 @@ public sealed class ProviderFailureTests
     }
 
     [Fact]
+    public async Task A_signed_userinfo_response_is_verified_and_used()
+    {
+        await using var h = await HostileOpHarness.StartAsync(behave: b => b.SignUserInfo = true);
+        using var browser = RpApp.NewBrowser();
+        using var login = await h.LoginAsync(browser);
+        Assert.True(login.StatusCode == HttpStatusCode.OK, login.ToString());
+        Assert.Contains("engineering", await browser.GetStringAsync(h.Rp.Url("/claims")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")]
+    [InlineData("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9.AAAA")]
+    [InlineData("not-a-jwt")]
+    public async Task A_forged_signed_userinfo_response_is_refused(string body)
+    {
+        await using var h = await HostileOpHarness.StartAsync(behave: b =>
+        {
+            b.SignUserInfo = true;
+            b.UserInfoBody = body;
+        });
+        using var browser = RpApp.NewBrowser();
+        using var login = await h.LoginAsync(browser);
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        Assert.Contains("invalid_userinfo", login.Body, StringComparison.Ordinal);
+        await h.AssertNoSessionAndStillServingAsync(browser);
+    }
+
+    [Fact]
     public async Task Userinfo_is_called_with_the_bearer_header_and_its_claims_are_merged_under_the_id_token()
     {
         await using var h = await HostileOpHarness.StartAsync(behave: b => b.ExtraIdTokenClaims["email"] = "from-id-token@example.com");

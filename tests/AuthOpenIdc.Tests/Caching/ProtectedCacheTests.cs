@@ -172,7 +172,7 @@ public class ProtectedCacheTests
     public async Task Expiry_is_carried_in_the_value_so_a_backend_that_keeps_it_longer_cannot_extend_it()
     {
         var backend = new NeverExpiringCache();
-        var cache = new ProtectedCache(backend, RingA.Value, Prefix, _time, _logger);
+        var cache = new ProtectedCache(backend, RingA.Value, Prefix, Timeout.InfiniteTimeSpan, _time, _logger);
         await cache.SetAsync(CacheSection.Session, SessionId, Payload, _time.GetUtcNow().AddMinutes(5), default);
 
         _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
@@ -186,7 +186,7 @@ public class ProtectedCacheTests
     [Fact]
     public async Task Expired_value_is_not_reported_as_rejected()
     {
-        var cache = new ProtectedCache(new NeverExpiringCache(), RingA.Value, Prefix, _time, _logger);
+        var cache = new ProtectedCache(new NeverExpiringCache(), RingA.Value, Prefix, Timeout.InfiniteTimeSpan, _time, _logger);
         await cache.SetAsync(CacheSection.Session, SessionId, Payload, _time.GetUtcNow().AddMinutes(5), default);
 
         _time.Advance(TimeSpan.FromMinutes(6));
@@ -283,7 +283,7 @@ public class ProtectedCacheTests
     [MemberData(nameof(BackendOperations))]
     public async Task Backend_exceptions_become_CacheUnavailableException(string operation)
     {
-        var cache = new ProtectedCache(new FailingCache(), CacheKeyRing.Create([]), Prefix, _time, _logger);
+        var cache = new ProtectedCache(new FailingCache(), CacheKeyRing.Create([]), Prefix, Timeout.InfiniteTimeSpan, _time, _logger);
 
         var ex = await Assert.ThrowsAsync<CacheUnavailableException>(() => Run(cache, operation));
 
@@ -295,7 +295,7 @@ public class ProtectedCacheTests
     [Fact]
     public async Task Cancellation_is_not_reported_as_an_unavailable_backend()
     {
-        var cache = new ProtectedCache(new FailingCache(new OperationCanceledException()), CacheKeyRing.Create([]), Prefix, _time, _logger);
+        var cache = new ProtectedCache(new FailingCache(new OperationCanceledException()), CacheKeyRing.Create([]), Prefix, Timeout.InfiniteTimeSpan, _time, _logger);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => cache.GetAsync(CacheSection.Session, SessionId, default));
     }
@@ -308,7 +308,7 @@ public class ProtectedCacheTests
         _ => cache.TryAddAsync(CacheSection.Nonce, "nonce", DateTimeOffset.UtcNow.AddHours(1), default),
     };
 
-    private ProtectedCache Cache(CacheKeyRing ring, string prefix = Prefix) => new(_backend, ring, prefix, _time, _logger);
+    private ProtectedCache Cache(CacheKeyRing ring, string prefix = Prefix) => new(_backend, ring, prefix, Timeout.InfiniteTimeSpan, _time, _logger);
 
     private DateTimeOffset InOneHour() => _time.GetUtcNow().AddHours(1);
 

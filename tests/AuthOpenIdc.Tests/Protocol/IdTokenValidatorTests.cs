@@ -37,7 +37,7 @@ public class IdTokenValidatorTests
         _parts = new(() =>
         {
             var metadata = new ProviderMetadataCache(_options, new OpBackchannel(_op, TimeSpan.FromSeconds(10), requireHttps: true), _time, NullLogger.Instance);
-            var cache = new ProtectedCache(new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())), CacheKeyRing.Create([]), "t:", _time, NullLogger<ProtectedCache>.Instance);
+            var cache = new ProtectedCache(new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())), CacheKeyRing.Create([]), "t:", Timeout.InfiniteTimeSpan, _time, NullLogger<ProtectedCache>.Instance);
             return (new IdTokenValidator(_options, metadata, cache, _time, _logger), metadata);
         });
     }

@@ -193,7 +193,7 @@ public class SessionCookieTests
     private Microsoft.Net.Http.Headers.SetCookieHeaderValue WriteHeader(SessionCookie cookie, string scheme)
     {
         var context = Context(scheme);
-        cookie.Write(context, SessionId);
+        cookie.Write(context, SessionId, new OidcSession { Issuer = "https://op.example.com", Subject = "alice", RemoteUser = "alice", LastActivityAt = 1_000, ExpiresAt = 2_000 });
         return SetCookies.Named(context.Response, _options.CookieName);
     }
 

@@ -214,6 +214,9 @@ public sealed class ScriptableOpBehavior
     /// <summary>Forces a raw userinfo body (status 200, application/json), e.g. a JSON array or not JSON.</summary>
     public string? UserInfoBody { get; set; }
 
+    /// <summary>Serve userinfo as a signed JWT (<c>application/jwt</c>, RS256, with iss and aud) instead of JSON; with <see cref="UserInfoBody"/>, that raw body as <c>application/jwt</c>.</summary>
+    public bool SignUserInfo { get; set; }
+
     /// <summary>Claims added to (or replacing claims of) the userinfo response.</summary>
     public IDictionary<string, object?> ExtraUserInfoClaims { get; private set; }
 
@@ -265,6 +268,7 @@ public sealed class ScriptableOpBehavior
         UserInfoSub = null;
         UserInfoStatus = null;
         UserInfoBody = null;
+        SignUserInfo = false;
         ExtraUserInfoClaims = new Dictionary<string, object?>(StringComparer.Ordinal);
     }
 }

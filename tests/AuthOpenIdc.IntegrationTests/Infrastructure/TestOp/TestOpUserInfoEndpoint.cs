@@ -32,7 +32,7 @@ internal static class TestOpUserInfoEndpoint
 
         if (behavior.UserInfoBody is { } raw)
         {
-            await TestOpHttp.WriteRawAsync(http, StatusCodes.Status200OK, "application/json", raw);
+            await TestOpHttp.WriteRawAsync(http, StatusCodes.Status200OK, behavior.SignUserInfo ? "application/jwt" : "application/json", raw);
             return;
         }
 
@@ -60,6 +60,15 @@ internal static class TestOpUserInfoEndpoint
         }
 
         http.Response.Headers.CacheControl = "no-store";
+        if (behavior.SignUserInfo)
+        {
+            body["iss"] = op.IssuerIdentifier;
+            body["aud"] = grant.ClientId;
+            var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(body.ToJsonString(),
+                new Microsoft.IdentityModel.Tokens.SigningCredentials(op.Keys.CurrentRsaKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256));
+            await TestOpHttp.WriteRawAsync(http, StatusCodes.Status200OK, "application/jwt", jwt);
+            return;
+        }
         await TestOpHttp.WriteJsonAsync(http, body);
     }
 }

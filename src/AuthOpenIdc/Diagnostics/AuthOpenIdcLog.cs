@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+
+namespace AuthOpenIdc;
+
+/// <summary>
+/// Every log message of the library, with its event id and name (docs/diagnostics.md). Each capability owns
+/// an id range and a section below. They are one class because the LoggerMessage source generator orders
+/// classes differently from build to build, which would make <c>dotnet pack</c> non-deterministic; one class
+/// keeps the output byte-identical. Messages never contain a token, code, cookie, key or secret.
+/// </summary>
+internal static partial class AuthOpenIdcLog
+{
+    // ---- RelyingParty: 1000-1099 -----------------------------------------------
+
+    [LoggerMessage(1000, LogLevel.Warning, "Sign-in request failed with {ErrorCode}: {Detail}.", EventName = "RequestFailed")]
+    public static partial void RequestFailed(ILogger logger, string errorCode, string detail);
+
+    [LoggerMessage(1001, LogLevel.Error, "Unexpected failure in redirect_uri function {Endpoint}.", EventName = "UnexpectedFailure")]
+    public static partial void UnexpectedFailure(ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(1002, LogLevel.Information, "Login completed; a new session was created.", EventName = "LoginCompleted")]
+    public static partial void LoginCompleted(ILogger logger);
+
+    [LoggerMessage(1003, LogLevel.Debug, "The session expired ({Reason}).", EventName = "SessionExpired")]
+    public static partial void SessionExpired(ILogger logger, string reason);
+
+    [LoggerMessage(1004, LogLevel.Warning, "The browser holds the maximum number of state cookies; the login was refused with 503.", EventName = "StateCookieLimitReached")]
+    public static partial void StateCookieLimitReached(ILogger logger);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Request without a session or permission answered with {Outcome}.", EventName = "Challenge")]
+    public static partial void Challenge(ILogger logger, string outcome);
+
+    [LoggerMessage(1006, LogLevel.Information, "A replayed authorization response matched the current session; redirecting to its original URL.", EventName = "ReplayedResponseRedirected")]
+    public static partial void ReplayedResponseRedirected(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Information, "The local session was ended (logout).", EventName = "LoggedOut")]
+    public static partial void LoggedOut(ILogger logger);
+
+    [LoggerMessage(1008, LogLevel.Warning, "The OP's end-session endpoint is unknown because its metadata could not be loaded; logging out locally only.", EventName = "LogoutWithoutMetadata")]
+    public static partial void LogoutWithoutMetadata(ILogger logger);
+
+    [LoggerMessage(1009, LogLevel.Error, "The session store failed; the request was answered without it.", EventName = "SessionStoreFailed")]
+    public static partial void SessionStoreFailed(ILogger logger);
+
+    // ---- Protocol: 2000-2099 ---------------------------------------------------
+
+    [LoggerMessage(2000, LogLevel.Information, "Provider metadata loaded for issuer {Issuer} with {KeyCount} signing keys.", EventName = "MetadataLoaded")]
+    public static partial void MetadataLoaded(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Provider metadata refresh failed ({Reason}); the cached copy stays in use.", EventName = "MetadataRefreshFailedUsingStale")]
+    public static partial void MetadataRefreshFailedUsingStale(ILogger logger, string reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "A token names a signing key the cached JWKS lacks; refreshing the JWKS.", EventName = "ForcedJwksRefresh")]
+    public static partial void ForcedJwksRefresh(ILogger logger);
+
+    [LoggerMessage(2003, LogLevel.Warning, "A token names an unknown signing key, but the JWKS was force-refreshed less than the minimum interval ago.", EventName = "ForcedJwksRefreshRateLimited")]
+    public static partial void ForcedJwksRefreshRateLimited(ILogger logger);
+
+    [LoggerMessage(2004, LogLevel.Warning, "The ID token has several audiences and no azp claim.", EventName = "IdTokenMultipleAudiencesWithoutAzp")]
+    public static partial void IdTokenMultipleAudiencesWithoutAzp(ILogger logger);
+
+    [LoggerMessage(2005, LogLevel.Warning, "The cache failed, so the nonce replay check was skipped (FallbackToCookie); the one-time state cookie still applies.", EventName = "NonceReplayCheckSkipped")]
+    public static partial void NonceReplayCheckSkipped(ILogger logger);
+
+    // ---- Sessions: 3000-3099 ---------------------------------------------------
+
+    [LoggerMessage(3000, LogLevel.Warning, "The cache failed; the new session is kept in the browser instead (FallbackToCookie).", EventName = "SessionFellBackToCookie")]
+    public static partial void FellBackToCookie(ILogger logger);
+
+    [LoggerMessage(3001, LogLevel.Warning, "The cache failed, so the browser's server-side session could not be read; it is treated as absent (FallbackToCookie).", EventName = "SessionUnreadableCacheFailed")]
+    public static partial void CacheFailedSessionUnreadable(ILogger logger);
+
+    // ---- Caching: 4000-4099 ----------------------------------------------------
+
+    [LoggerMessage(4000, LogLevel.Warning, "A cache value in section '{Section}' failed authentication or is malformed and was ignored.", EventName = "CacheValueRejected")]
+    public static partial void ValueRejected(ILogger logger, char section);
+
+    [LoggerMessage(4001, LogLevel.Error, "The cache backend failed ({ExceptionType}).", EventName = "CacheBackendFailed")]
+    public static partial void BackendFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(4002, LogLevel.Warning, "No AuthOpenIdc:Cache:CryptoPassphrases are configured: cache keys are random for this process. Sessions end when it restarts, and instances of a farm cannot share the cache.", EventName = "EphemeralCacheKeys")]
+    public static partial void EphemeralKeys(ILogger logger);
+
+    // ---- Caching (file backend): 4100-4199 -------------------------------------
+
+    [LoggerMessage(4100, LogLevel.Warning, "A file cache entry was unusable ({Reason}) and was discarded.", EventName = "FileCacheEntryDiscarded")]
+    public static partial void FileCacheEntryDiscarded(ILogger logger, string reason);
+
+    [LoggerMessage(4101, LogLevel.Debug, "The file cache cleanup removed {Removed} files; {Entries} entries of about {Kilobytes} KB remain.", EventName = "FileCacheCleanedUp")]
+    public static partial void FileCacheCleanedUp(ILogger logger, int removed, int entries, long kilobytes);
+
+    [LoggerMessage(4102, LogLevel.Warning, "The file cache reached its cap of {MaxMegabytes} MB and evicted {Evicted} live entries closest to expiry; consider a larger AuthOpenIdc:Cache:FileMaxMegabytes.", EventName = "FileCacheEvicted")]
+    public static partial void FileCacheEvicted(ILogger logger, int maxMegabytes, int evicted);
+
+    [LoggerMessage(4103, LogLevel.Error, "The periodic file cache cleanup failed ({ExceptionType}).", EventName = "FileCacheCleanupFailed")]
+    public static partial void FileCacheCleanupFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(4104, LogLevel.Warning, "The file cache directory can be listed by group or others: entries are encrypted and owner-only, but their number and sizes are visible. Consider chmod 700.", EventName = "FileCacheDirectoryListable")]
+    public static partial void FileCacheDirectoryListable(ILogger logger);
+
+    // ---- Authorization: 7000-7099 ----------------------------------------------
+
+    [LoggerMessage(7000, LogLevel.Warning, "A regular expression of the claim requirement on path {Path} ran longer than {TimeoutMilliseconds} ms and counted as no match; the pattern may backtrack catastrophically.", EventName = "ClaimRegexTimedOut")]
+    public static partial void ClaimRegexTimedOut(ILogger logger, string path, double timeoutMilliseconds);
+
+    [LoggerMessage(7001, LogLevel.Warning, "A claim on path {Path} is typed as a JSON object but is not valid JSON, so the claim requirement could not descend into it.", EventName = "ClaimJsonInvalid")]
+    public static partial void ClaimJsonInvalid(ILogger logger, string path);
+
+    // ---- HeaderPassThrough: 7100-7199 ------------------------------------------
+
+    [LoggerMessage(7100, LogLevel.Warning, "Removed the incoming request header {HeaderName}: its name is reserved for identity headers set by this application, so it may be a spoofing attempt.", EventName = "SpoofedIdentityHeaderRemoved")]
+    public static partial void SpoofedIdentityHeaderRemoved(ILogger logger, string headerName);
+
+    [LoggerMessage(7101, LogLevel.Debug, "Passed {Count} identity headers to the application.", EventName = "IdentityHeadersSet")]
+    public static partial void IdentityHeadersSet(ILogger logger, int count);
+}
