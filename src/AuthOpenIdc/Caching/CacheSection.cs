@@ -11,4 +11,16 @@ internal enum CacheSection
 
     /// <summary>ID-token nonces already used (replay cache).</summary>
     Nonce = 'n',
+
+    /// <summary>Refresh locks, keyed by the refresh token being redeemed (one refresh at a time across a farm).</summary>
+    RefreshLock = 'l',
+
+    /// <summary>Refresh results, keyed by the refresh token redeemed, kept briefly so concurrent requests reuse them.</summary>
+    RefreshResult = 'e',
+
+    /// <summary>Index from an OP session (<c>iss</c> + <c>sid</c>) or subject (<c>iss</c> + <c>sub</c>) to RP sessions, for back-channel logout.</summary>
+    SessionIndex = 'd',
+
+    /// <summary>Back-channel logout token <c>jti</c>s already used (replay cache).</summary>
+    LogoutTokenId = 't',
 }

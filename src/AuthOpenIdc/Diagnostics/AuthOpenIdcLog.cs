@@ -42,6 +42,9 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(1009, LogLevel.Error, "The session store failed; the request was answered without it.", EventName = "SessionStoreFailed")]
     public static partial void SessionStoreFailed(ILogger logger);
 
+    [LoggerMessage(1010, LogLevel.Information, "Back-channel logout ended {Count} sessions.", EventName = "BackChannelLogout")]
+    public static partial void BackChannelLogout(ILogger logger, int count);
+
     // ---- Protocol: 2000-2099 ---------------------------------------------------
 
     [LoggerMessage(2000, LogLevel.Information, "Provider metadata loaded for issuer {Issuer} with {KeyCount} signing keys.", EventName = "MetadataLoaded")]
@@ -69,6 +72,15 @@ internal static partial class AuthOpenIdcLog
 
     [LoggerMessage(3001, LogLevel.Warning, "The cache failed, so the browser's server-side session could not be read; it is treated as absent (FallbackToCookie).", EventName = "SessionUnreadableCacheFailed")]
     public static partial void CacheFailedSessionUnreadable(ILogger logger);
+
+    [LoggerMessage(3002, LogLevel.Information, "The access token was refreshed.", EventName = "TokensRefreshed")]
+    public static partial void TokensRefreshed(ILogger logger);
+
+    [LoggerMessage(3003, LogLevel.Warning, "The access-token refresh failed with {ErrorCode}: {Detail}.", EventName = "RefreshFailed")]
+    public static partial void RefreshFailed(ILogger logger, string errorCode, string detail);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Another instance held the refresh lock and published no result in time; this request carries on without a refresh.", EventName = "RefreshWaitTimedOut")]
+    public static partial void RefreshWaitTimedOut(ILogger logger);
 
     // ---- Caching: 4000-4099 ----------------------------------------------------
 

@@ -54,6 +54,12 @@ public static class OidcErrorCodes
     /// <summary>A redirect target from the request failed the open-redirect check.</summary>
     public const string InvalidRedirectTarget = "invalid_redirect_target";
 
+    /// <summary>A back-channel logout token failed validation.</summary>
+    public const string InvalidLogoutToken = "invalid_logout_token";
+
+    /// <summary>Refreshing the access token failed and <c>RefreshErrorAction</c> is <c>BadGateway</c>.</summary>
+    public const string RefreshFailed = "refresh_failed";
+
     /// <summary>The session store could not be reached.</summary>
     public const string SessionStoreUnavailable = "session_store_unavailable";
 }

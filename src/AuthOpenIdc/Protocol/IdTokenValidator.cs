@@ -79,6 +79,39 @@ internal sealed class IdTokenValidator
     }
 
     /// <summary>
+    /// An ID token from a refresh (OIDC Core §12.2): the same checks except the nonce (there was no authorization
+    /// request), and its <c>sub</c> must be the session's.
+    /// </summary>
+    public async Task<JsonWebToken> ValidateRefreshedAsync(string idToken, ProviderMetadata provider, string expectedSubject, CancellationToken cancellationToken)
+    {
+        if (idToken.Length > MaxTokenLength)
+        {
+            throw OidcProtocolException.InvalidIdToken("the refreshed ID token is larger than 64 KiB");
+        }
+        JsonWebToken unverified;
+        try
+        {
+            unverified = _handler.ReadJsonWebToken(idToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw OidcProtocolException.InvalidIdToken("the refreshed ID token is not a well-formed JWS", ex);
+        }
+        var result = await ValidateSignatureIssuerAudienceAsync(idToken, unverified, provider, cancellationToken).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            throw OidcProtocolException.InvalidIdToken($"the refreshed ID token failed validation: {result.Exception?.GetType().Name}", result.Exception);
+        }
+        var token = (JsonWebToken)result.SecurityToken;
+        CheckClaims(token, expectedNonce: null, maxAgeRequested: false);
+        if (!string.Equals(token.Subject, expectedSubject, StringComparison.Ordinal))
+        {
+            throw OidcProtocolException.InvalidIdToken("the refreshed ID token names another subject");
+        }
+        return token;
+    }
+
+    /// <summary>
     /// A signed userinfo response (OIDC Core §5.3.2): the same keys and algorithm rules as the ID token, and
     /// <c>iss</c>/<c>aud</c> when present. Returns its claims.
     /// </summary>
@@ -110,7 +143,7 @@ internal sealed class IdTokenValidator
     }
 
     /// <summary>Signature (refreshing the JWKS once for an unknown key), algorithm, issuer and audience by IdentityModel.</summary>
-    private async Task<TokenValidationResult> ValidateSignatureIssuerAudienceAsync(string jwt, JsonWebToken unverified, ProviderMetadata provider, CancellationToken cancellationToken, bool requireIssuerAndAudience = true)
+    internal async Task<TokenValidationResult> ValidateSignatureIssuerAudienceAsync(string jwt, JsonWebToken unverified, ProviderMetadata provider, CancellationToken cancellationToken, bool requireIssuerAndAudience = true)
     {
         var parameters = Parameters(provider, unverified, requireIssuerAndAudience);
         var result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
@@ -164,7 +197,7 @@ internal sealed class IdTokenValidator
         failure is SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException
         && (string.IsNullOrEmpty(token.Kid) || !provider.HasKey(token.Kid));
 
-    private void CheckClaims(JsonWebToken token, string expectedNonce, bool maxAgeRequested)
+    private void CheckClaims(JsonWebToken token, string? expectedNonce, bool maxAgeRequested)
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)_options.ClockSkew.TotalSeconds;
@@ -194,7 +227,7 @@ internal sealed class IdTokenValidator
         {
             throw OidcProtocolException.InvalidIdToken("the ID token has no sub");
         }
-        if (!token.TryGetPayloadValue<string>("nonce", out var nonce) || !ConstantTime.Equal(nonce, expectedNonce))
+        if (expectedNonce is not null && (!token.TryGetPayloadValue<string>("nonce", out var nonce) || !ConstantTime.Equal(nonce, expectedNonce)))
         {
             throw OidcProtocolException.InvalidIdToken("the ID token's nonce differs from the one sent");
         }
@@ -238,7 +271,7 @@ internal sealed class IdTokenValidator
     }
 
     /// <summary>Reads a NumericDate that may be an integer or a fraction; a non-number counts as absent.</summary>
-    private static bool TryGetNumericDate(JsonWebToken token, string claim, out long value)
+    internal static bool TryGetNumericDate(JsonWebToken token, string claim, out long value)
     {
         value = 0;
         if (token.TryGetPayloadValue<long>(claim, out var integer))
@@ -254,5 +287,5 @@ internal sealed class IdTokenValidator
         return false;
     }
 
-    private static long SaturatingAdd(long a, long b) => b > 0 && a > long.MaxValue - b ? long.MaxValue : a + b;
+    internal static long SaturatingAdd(long a, long b) => b > 0 && a > long.MaxValue - b ? long.MaxValue : a + b;
 }

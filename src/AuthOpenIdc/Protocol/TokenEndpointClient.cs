@@ -36,6 +36,17 @@ internal sealed class TokenEndpointClient
         return SendAsync(provider.TokenEndpoint, form, cancellationToken);
     }
 
+    /// <summary>The refresh-token grant (RFC 6749 §6); scope is left out, so the OP keeps the granted one.</summary>
+    public Task<TokenResponse> RefreshAsync(ProviderMetadata provider, string refreshToken, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+        };
+        return SendAsync(provider.TokenEndpoint, form, cancellationToken);
+    }
+
     private async Task<TokenResponse> SendAsync(string endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         foreach (var (name, value) in _options.TokenEndpointParameters)

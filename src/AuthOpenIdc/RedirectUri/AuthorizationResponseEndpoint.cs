@@ -108,11 +108,11 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             }
         }
 
-        await CreateSessionAsync(context, provider, stateData, parameters, tokens, idToken, JsonClaimsMapper.Merge(userInfo, idTokenClaims), properties).ConfigureAwait(false);
+        await CreateSessionAsync(context, provider, stateData, parameters, tokens, idToken, userInfo, JsonClaimsMapper.Merge(userInfo, idTokenClaims), properties).ConfigureAwait(false);
     }
 
     private static async Task CreateSessionAsync(RedirectUriContext context, ProviderMetadata provider, StateData stateData, AuthorizationResponseParameters parameters,
-        TokenResponse tokens, JsonWebToken idToken, JsonElement claims, AuthenticationProperties properties)
+        TokenResponse tokens, JsonWebToken idToken, JsonElement? userInfo, JsonElement claims, AuthenticationProperties properties)
     {
         var http = context.HttpContext;
         var runtime = context.Runtime;
@@ -130,10 +130,12 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             Sid = idToken.TryGetPayloadValue<string>("sid", out var sid) ? sid : null,
             RemoteUser = remoteUser,
             Claims = claims,
+            UserInfo = userInfo,
             IdToken = tokens.IdToken,
             AccessToken = tokens.AccessToken,
             AccessTokenType = tokens.TokenType,
             AccessTokenExpiresAt = tokens.ExpiresIn is { } expiresIn ? nowSeconds + expiresIn : null,
+            AccessTokenIssuedAt = nowSeconds,
             RefreshToken = tokens.RefreshToken,
             Scope = tokens.Scope,
             SessionState = parameters["session_state"],

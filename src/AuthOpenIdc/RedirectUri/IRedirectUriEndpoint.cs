@@ -11,5 +11,8 @@ internal interface IRedirectUriEndpoint
     /// <summary>Whether the request's shape (method, parameters) selects this function.</summary>
     bool Matches(HttpRequest request);
 
+    /// <summary>True when the function needs the browser's session; the dispatcher answers 401 without one.</summary>
+    bool RequiresSession => false;
+
     Task HandleAsync(RedirectUriContext context);
 }

@@ -26,6 +26,9 @@ internal sealed class RedirectUriContext
     public OidcRelyingPartyEvents Events { get; }
     public CancellationToken Aborted => HttpContext.RequestAborted;
 
+    /// <summary>The browser's session, loaded by the dispatcher for functions that require one.</summary>
+    public Sessions.SessionHandle? Session { get; set; }
+
     public void Redirect(string location)
     {
         var response = HttpContext.Response;

@@ -1,6 +1,7 @@
 using AuthOpenIdc.Caching;
 using AuthOpenIdc.Protocol;
 using AuthOpenIdc.RelyingParty;
+using Microsoft.AspNetCore.Http;
 
 namespace AuthOpenIdc.RedirectUri;
 
@@ -30,6 +31,16 @@ internal sealed class RedirectUriDispatcher
         }
         try
         {
+            if (endpoint.RequiresSession)
+            {
+                context.Session = await context.Runtime.Sessions.LoadAsync(context.HttpContext).ConfigureAwait(false);
+                if (context.Session is null)
+                {
+                    context.HttpContext.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    RedirectUriContext.NoStore(context.HttpContext.Response);
+                    return;
+                }
+            }
             await endpoint.HandleAsync(context).ConfigureAwait(false);
         }
         catch (OidcProtocolException ex)

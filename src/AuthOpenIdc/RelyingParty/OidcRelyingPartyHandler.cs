@@ -19,6 +19,7 @@ namespace AuthOpenIdc.RelyingParty;
 public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingPartyOptions>, IAuthenticationRequestHandler, IAuthenticationSignOutHandler
 {
     private const string SessionStoreFailedItem = "AuthOpenIdc.SessionStoreFailed";
+    private const string RefreshFailedItem = "AuthOpenIdc.RefreshFailed";
 
     /// <summary>Creates the handler (by DI, once per request).</summary>
     public OidcRelyingPartyHandler(IOptionsMonitor<OidcRelyingPartyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -57,6 +58,19 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
             {
                 return AuthenticateResult.NoResult();
             }
+            if (runtime.Refresh.IsDue(handle.Session) && !await runtime.Refresh.RefreshAsync(Context, handle).ConfigureAwait(false))
+            {
+                switch (Options.RefreshErrorAction)
+                {
+                    case RefreshErrorAction.Logout:
+                    case RefreshErrorAction.Reauthenticate:
+                        await runtime.Sessions.EndAsync(Context).ConfigureAwait(false);
+                        return AuthenticateResult.NoResult();
+                    case RefreshErrorAction.BadGateway:
+                        Context.Items[RefreshFailedItem] = true;
+                        return AuthenticateResult.Fail("The access token could not be refreshed.");
+                }
+            }
             await runtime.Sessions.TouchAsync(Context, handle).ConfigureAwait(false);
         }
         catch (CacheUnavailableException)
@@ -78,6 +92,11 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
         if (Context.Items.ContainsKey(SessionStoreFailedItem))
         {
             await context.FailAsync(new OidcError(OidcErrorCodes.SessionStoreUnavailable, "The session store is unavailable. Please try again later.", 503), "the cache backend failed", properties).ConfigureAwait(false);
+            return;
+        }
+        if (Context.Items.ContainsKey(RefreshFailedItem))
+        {
+            await context.FailAsync(new OidcError(OidcErrorCodes.RefreshFailed, "The access token could not be refreshed at the identity provider.", 502), "the refresh failed and RefreshErrorAction is BadGateway", properties).ConfigureAwait(false);
             return;
         }
         var action = Context.GetEndpoint()?.Metadata.GetMetadata<OidcUnauthenticatedActionAttribute>()?.Action ?? Options.UnauthenticatedAction;

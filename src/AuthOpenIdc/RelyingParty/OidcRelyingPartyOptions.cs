@@ -168,6 +168,30 @@ public sealed class OidcRelyingPartyOptions : AuthenticationSchemeOptions
     /// <summary>Target of <see cref="UnauthorizedAction.Redirect"/> (the argument of <c>OIDCUnAutzAction 302</c>).</summary>
     public string? UnauthorizedRedirectUrl { get; set; }
 
+    /// <summary>
+    /// Refresh the access token with the refresh token when it expires within this time
+    /// (<c>OIDCRefreshAccessTokenBeforeExpiry</c>); default null, off. One refresh per session runs at a time,
+    /// across every instance sharing the cache, so a rotating refresh token is never used twice.
+    /// </summary>
+    public TimeSpan? RefreshAccessTokenBeforeExpiry { get; set; }
+
+    /// <summary>What a failed refresh leads to (the error argument of <c>OIDCRefreshAccessTokenBeforeExpiry</c>).</summary>
+    public RefreshErrorAction RefreshErrorAction { get; set; } = RefreshErrorAction.Continue;
+
+    /// <summary>
+    /// The fields the session info hook <c>&lt;redirect_uri&gt;?info=json</c> returns (<c>OIDCInfoHook</c>): any of
+    /// <c>iat</c>, <c>access_token</c>, <c>access_token_type</c>, <c>access_token_expires</c>, <c>id_token</c>,
+    /// <c>id_token_hint</c>, <c>userinfo</c>, <c>refresh_token</c>, <c>exp</c>, <c>timeout</c>, <c>remote_user</c>,
+    /// <c>session</c>. Empty (the default): the hook is off and answers 404.
+    /// </summary>
+    public IList<string> InfoHookFields { get; } = new List<string>();
+
+    /// <summary>An authorization policy the user must pass to read the info hook (403 otherwise); default none.</summary>
+    public string? InfoHookPolicy { get; set; }
+
+    /// <summary>The <c>X-Frame-Options</c> of the front-channel logout response (<c>OIDCLogoutXFrameOptions</c>); default <c>DENY</c>.</summary>
+    public string LogoutFrameOptions { get; set; } = "DENY";
+
     /// <summary>Where <c>?logout=</c> with no URL goes (<c>OIDCDefaultLoggedOutURL</c>); default a built-in page.</summary>
     public string? DefaultLoggedOutUrl { get; set; }
 

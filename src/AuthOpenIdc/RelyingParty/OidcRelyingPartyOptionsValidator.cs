@@ -117,6 +117,18 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("UnauthorizedRedirectUrl", "is required when UnauthorizedAction is Redirect", "OIDCUnAutzAction 302");
         }
+        foreach (var field in options.InfoHookFields.Where(f => !InfoHookFieldNames.Contains(f)))
+        {
+            Fail("InfoHookFields", $"has the unknown field '{field}' (known: {string.Join(", ", InfoHookFieldNames)})", "OIDCInfoHook");
+        }
+        if (options.RefreshAccessTokenBeforeExpiry < TimeSpan.Zero)
+        {
+            Fail("RefreshAccessTokenBeforeExpiry", "must not be negative", "OIDCRefreshAccessTokenBeforeExpiry");
+        }
+        if (string.IsNullOrWhiteSpace(options.LogoutFrameOptions))
+        {
+            Fail("LogoutFrameOptions", "must not be empty", "OIDCLogoutXFrameOptions");
+        }
         if (string.IsNullOrWhiteSpace(options.RemoteUser.Claim))
         {
             Fail("RemoteUser:Claim", "must not be empty", "OIDCRemoteUserClaim");
@@ -134,6 +146,11 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static readonly string[] InfoHookFieldNames =
+    [
+        "iat", "access_token", "access_token_type", "access_token_expires", "id_token", "id_token_hint", "userinfo", "refresh_token", "exp", "timeout", "remote_user", "session",
+    ];
 
     private static void RequireUrl(string? value, string key, string directive, bool required, OidcRelyingPartyOptions options, Action<string, string, string?> fail, bool httpsRule = true)
     {

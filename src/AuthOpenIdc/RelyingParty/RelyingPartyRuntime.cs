@@ -30,14 +30,22 @@ internal sealed class RelyingPartyRuntime
         var protector = dataProtection.CreateProtector("AuthOpenIdc.RelyingParty", scheme);
         SessionCookie = new SessionCookie(options.Session, protector.CreateProtector("session-id.v1"));
         StateCookies = new StateCookies(options, protector.CreateProtector("state.v1"), SessionCookie, time);
-        Sessions = new SessionManager(options.Session, SessionCookie, new SessionStore(cache),
+        Sessions = new SessionManager(options.Session, SessionCookie, new SessionStore(cache), new SessionIndex(cache),
             new CookieSessionStore(options.Session, protector.CreateProtector("client-session.v1"), SessionCookie), time, Logger);
+        Refresh = new TokenRefresher(options, Provider, TokenEndpoint, IdTokenValidator, cache, Sessions, time, Logger);
+        LogoutTokens = new LogoutTokenValidator(options, IdTokenValidator, cache, time);
         RemoteUser = new RemoteUserMapper(options.RemoteUser);
         RedirectTargets = new RedirectTargetValidator();
         Dispatcher = new RedirectUriDispatcher(
         [
             // Logout first: a back-channel logout is a POST too and must not be taken for a form_post response.
+            // The specific logout kinds come before the general ?logout=<url>.
+            new BackChannelLogoutEndpoint(),
+            new FrontChannelLogoutEndpoint(),
             new LogoutEndpoint(),
+            new InfoHookEndpoint(),
+            new RefreshEndpoint(),
+            new JwksEndpoint(),
             new AuthorizationResponseEndpoint(),
         ]);
     }
@@ -52,6 +60,8 @@ internal sealed class RelyingPartyRuntime
     public SessionCookie SessionCookie { get; }
     public StateCookies StateCookies { get; }
     public SessionManager Sessions { get; }
+    public TokenRefresher Refresh { get; }
+    public LogoutTokenValidator LogoutTokens { get; }
     public RemoteUserMapper RemoteUser { get; }
     public RedirectTargetValidator RedirectTargets { get; }
     public RedirectUriDispatcher Dispatcher { get; }

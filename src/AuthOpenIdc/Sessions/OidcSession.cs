@@ -20,10 +20,16 @@ internal sealed class OidcSession
     /// <summary>Userinfo claims overlaid with the ID token's (the ID token wins, as in mod_auth_openidc §4.7).</summary>
     [JsonPropertyName("c")] public JsonElement Claims { get; set; }
 
+    /// <summary>The userinfo response alone, for the info hook's <c>userinfo</c> field.</summary>
+    [JsonPropertyName("ui")] public JsonElement? UserInfo { get; set; }
+
     [JsonPropertyName("idt")] public string? IdToken { get; set; }
     [JsonPropertyName("at")] public string? AccessToken { get; set; }
     [JsonPropertyName("att")] public string? AccessTokenType { get; set; }
     [JsonPropertyName("ate")] public long? AccessTokenExpiresAt { get; set; }
+
+    /// <summary>When the access token was obtained (login or last refresh), for <c>access_token_refresh_interval</c>.</summary>
+    [JsonPropertyName("ati")] public long AccessTokenIssuedAt { get; set; }
     [JsonPropertyName("rt")] public string? RefreshToken { get; set; }
     [JsonPropertyName("scp")] public string? Scope { get; set; }
     [JsonPropertyName("ss")] public string? SessionState { get; set; }

@@ -19,15 +19,17 @@ internal sealed class SessionManager
     private readonly OidcSessionOptions _options;
     private readonly SessionCookie _idCookie;
     private readonly SessionStore _server;
+    private readonly SessionIndex _index;
     private readonly CookieSessionStore _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SessionManager(OidcSessionOptions options, SessionCookie idCookie, SessionStore server, CookieSessionStore client, TimeProvider time, ILogger logger)
+    public SessionManager(OidcSessionOptions options, SessionCookie idCookie, SessionStore server, SessionIndex index, CookieSessionStore client, TimeProvider time, ILogger logger)
     {
         _options = options;
         _idCookie = idCookie;
         _server = server;
+        _index = index;
         _client = client;
         _time = time;
         _logger = logger;
@@ -97,6 +99,17 @@ internal sealed class SessionManager
         }
     }
 
+    /// <summary>Writes a changed session back where it lives (after a refresh).</summary>
+    public async Task SaveAsync(HttpContext context, SessionHandle handle)
+    {
+        if (handle.Id is null)
+        {
+            _client.Write(context, handle.Session);
+            return;
+        }
+        await _server.SaveAsync(handle.Id, handle.Session, SessionLifetime.ExpiresAt(handle.Session, _options), context.RequestAborted).ConfigureAwait(false);
+    }
+
     /// <summary>Stores a new session under a new id (session fixation: whatever the browser had ends first).</summary>
     public async Task CreateAsync(HttpContext context, OidcSession session)
     {
@@ -110,6 +123,7 @@ internal sealed class SessionManager
         try
         {
             await _server.SaveAsync(id, session, SessionLifetime.ExpiresAt(session, _options), context.RequestAborted).ConfigureAwait(false);
+            await _index.AddAsync(session, id, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt), context.RequestAborted).ConfigureAwait(false);
         }
         catch (CacheUnavailableException) when (_options.FallbackToCookie)
         {
@@ -118,6 +132,28 @@ internal sealed class SessionManager
             return;
         }
         _idCookie.Write(context, id, session);
+    }
+
+    /// <summary>
+    /// Ends every server-side session of an OP session (<paramref name="sid"/>) or of a subject, on whichever
+    /// instance it is used (back-channel and front-channel logout). Returns how many were ended.
+    /// </summary>
+    public async Task<int> EndAllAsync(string issuer, string? sid, string? subject, CancellationToken cancellationToken)
+    {
+        var ids = await _index.TakeAsync(issuer, sid, subject, cancellationToken).ConfigureAwait(false);
+        var ended = 0;
+        foreach (var id in ids)
+        {
+            var session = await _server.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            // A sid names one OP session; when the token also names a subject, it must be the session's.
+            if (session is null || (sid is not null && subject is not null && !string.Equals(session.Subject, subject, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            await _server.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+            ended++;
+        }
+        return ended;
     }
 
     /// <summary>Ends the browser's session wherever it lives; returns it (for <c>id_token_hint</c>) when it could be read.</summary>

@@ -29,6 +29,9 @@ public sealed class SharedCacheFarm : IAsyncDisposable
     public ScriptableOp Op { get; }
     public RedisServer Redis { get; }
 
+    /// <summary>One clock for every instance, as a farm's servers share real time.</summary>
+    public ManualTimeProvider Clock { get; } = new();
+
     public static async Task<SharedCacheFarm> StartAsync(RedisServer redis) => new(await ScriptableOp.StartAsync(), redis);
 
     public async Task<RpApp> StartInstanceAsync(Action<OidcRelyingPartyOptions>? tweak = null, IList<string>? passphrases = null)
@@ -42,6 +45,7 @@ public sealed class SharedCacheFarm : IAsyncDisposable
             tweak?.Invoke(o);
         }, services =>
         {
+            services.AddSingleton<TimeProvider>(Clock);
             services.AddDataProtection().SetApplicationName("farm-test").PersistKeysToFileSystem(new DirectoryInfo(_keyRing));
             services.AddSingleton<IDistributedCache>(_ => new RedisDistributedCache(Redis.ConnectionString, TimeSpan.FromSeconds(2)));
             services.AddAuthOpenIdcCache(o =>
