@@ -45,6 +45,15 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(1010, LogLevel.Information, "Back-channel logout ended {Count} sessions.", EventName = "BackChannelLogout")]
     public static partial void BackChannelLogout(ILogger logger, int count);
 
+    [LoggerMessage(1011, LogLevel.Warning, "The OP refused to revoke the session's {TokenTypeHint} at logout.", EventName = "RevocationRefused")]
+    public static partial void RevocationRefused(ILogger logger, string tokenTypeHint);
+
+    [LoggerMessage(1012, LogLevel.Information, "A silent session check (prompt=none) returned {Error}; the local session ends.", EventName = "SilentCheckFailed")]
+    public static partial void SilentCheckFailed(ILogger logger, string error);
+
+    [LoggerMessage(1013, LogLevel.Information, "An administrator revoked a session (found: {Found}).", EventName = "AdminSessionRevoke")]
+    public static partial void AdminSessionRevoke(ILogger logger, bool found);
+
     // ---- Protocol: 2000-2099 ---------------------------------------------------
 
     [LoggerMessage(2000, LogLevel.Information, "Provider metadata loaded for issuer {Issuer} with {KeyCount} signing keys.", EventName = "MetadataLoaded")]

@@ -15,6 +15,8 @@ internal sealed class ProviderMetadata
     public string? UserInfoEndpoint { get; init; }
     public string? JwksUri { get; init; }
     public string? EndSessionEndpoint { get; init; }
+    public string? RevocationEndpoint { get; init; }
+    public string? CheckSessionIframe { get; init; }
     public bool IssParameterSupported { get; init; }
     public IReadOnlyList<SecurityKey> SigningKeys { get; init; } = [];
     public OpenIdConnectConfiguration? Discovery { get; init; }

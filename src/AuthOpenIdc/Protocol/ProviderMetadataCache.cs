@@ -112,6 +112,8 @@ internal sealed class ProviderMetadataCache
                 UserInfoEndpoint = fresh.UserInfoEndpoint,
                 JwksUri = fresh.JwksUri,
                 EndSessionEndpoint = fresh.EndSessionEndpoint,
+                RevocationEndpoint = fresh.RevocationEndpoint,
+                CheckSessionIframe = fresh.CheckSessionIframe,
                 IssParameterSupported = fresh.IssParameterSupported,
                 Discovery = fresh.Discovery,
                 SigningKeys = keys,
@@ -140,6 +142,7 @@ internal sealed class ProviderMetadataCache
     {
         OpenIdConnectConfiguration? discovery = null;
         var issParameterSupported = false;
+        string? revocation = null;
         if (!_options.DisableDiscovery)
         {
             var url = _options.MetadataUrl ?? _options.Issuer!.TrimEnd('/') + "/.well-known/openid-configuration";
@@ -155,6 +158,8 @@ internal sealed class ProviderMetadataCache
                 issParameterSupported = raw.RootElement.ValueKind == JsonValueKind.Object
                     && raw.RootElement.TryGetProperty("authorization_response_iss_parameter_supported", out var iss)
                     && iss.ValueKind == JsonValueKind.True;
+                revocation = raw.RootElement.ValueKind == JsonValueKind.Object
+                    && raw.RootElement.TryGetProperty("revocation_endpoint", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             }
             catch (Exception ex) when (ex is ArgumentException or JsonException or InvalidOperationException)
             {
@@ -185,6 +190,8 @@ internal sealed class ProviderMetadataCache
             UserInfoEndpoint = NullIfEmpty(_options.UserInfoEndpoint ?? discovery?.UserInfoEndpoint),
             JwksUri = NullIfEmpty(_options.JwksUri ?? discovery?.JwksUri),
             EndSessionEndpoint = NullIfEmpty(_options.EndSessionEndpoint ?? discovery?.EndSessionEndpoint),
+            RevocationEndpoint = NullIfEmpty(_options.RevocationEndpoint ?? revocation),
+            CheckSessionIframe = NullIfEmpty(_options.CheckSessionIframe ?? discovery?.CheckSessionIframe),
             IssParameterSupported = issParameterSupported,
             Discovery = discovery,
         };

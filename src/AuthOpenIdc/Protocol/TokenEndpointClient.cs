@@ -47,9 +47,40 @@ internal sealed class TokenEndpointClient
         return SendAsync(provider.TokenEndpoint, form, cancellationToken);
     }
 
+    /// <summary>
+    /// RFC 7009 revocation with the same client authentication. Best effort: the RP forgets the token either way,
+    /// so a refusal is only logged by the caller.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("token", token), new("token_type_hint", tokenTypeHint) };
+        var response = await PostWithClientAuthenticationAsync(endpoint, form, extraParameters: false, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == 200;
+    }
+
     private async Task<TokenResponse> SendAsync(string endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
-        foreach (var (name, value) in _options.TokenEndpointParameters)
+        var response = await PostWithClientAuthenticationAsync(endpoint, form, extraParameters: true, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is >= 400 and < 500)
+        {
+            throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{SafeErrorCode(response.Body)}'");
+        }
+        if (response.StatusCode != 200)
+        {
+            throw OidcProtocolException.ProviderUnavailable($"the token endpoint answered HTTP {response.StatusCode}");
+        }
+        var tokens = TokenResponse.Parse(response.Body);
+        if (tokens.AccessToken is not null && tokens.TokenType is not null
+            && !string.Equals(tokens.TokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw OidcProtocolException.TokenRequestFailed("the token endpoint issued a token_type other than Bearer");
+        }
+        return tokens;
+    }
+
+    private async Task<OpBackchannel.Response> PostWithClientAuthenticationAsync(string endpoint, List<KeyValuePair<string, string>> form, bool extraParameters, CancellationToken cancellationToken)
+    {
+        foreach (var (name, value) in extraParameters ? _options.TokenEndpointParameters : new Dictionary<string, string>())
         {
             if (!form.Exists(p => p.Key == name) && !ClientAuthenticationParameters.Contains(name))
             {
@@ -73,22 +104,7 @@ internal sealed class TokenEndpointClient
                 break;
         }
 
-        var response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is >= 400 and < 500)
-        {
-            throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{SafeErrorCode(response.Body)}'");
-        }
-        if (response.StatusCode != 200)
-        {
-            throw OidcProtocolException.ProviderUnavailable($"the token endpoint answered HTTP {response.StatusCode}");
-        }
-        var tokens = TokenResponse.Parse(response.Body);
-        if (tokens.AccessToken is not null && tokens.TokenType is not null
-            && !string.Equals(tokens.TokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            throw OidcProtocolException.TokenRequestFailed("the token endpoint issued a token_type other than Bearer");
-        }
-        return tokens;
+        return await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The OAuth error code, only if it looks like one: OP bodies are not trusted into logs verbatim.</summary>

@@ -58,9 +58,16 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
         {
             throw Invalid(OidcErrorCodes.InvalidAuthorizationResponse, "The sign-in response used the wrong response mode.", "the response mode differs from the one requested");
         }
-        if (parameters["error"] is { } error)
+        if (parameters["error"] is { } error && stateData.Prompt == "none")
         {
-            throw Invalid(OidcErrorCodes.ProviderError, "The identity provider did not complete the sign-in.", $"the OP answered error '{OAuthErrorCode.Sanitize(error)}'");
+            // A silent session check (OIDC Session Management) found the OP session gone: end ours too.
+            AuthOpenIdcLog.SilentCheckFailed(runtime.Logger, OAuthErrorCode.Sanitize(error));
+            context.Redirect(RedirectUriPath.Absolute(http.Request, context.Options.RedirectUri) + "?session=logout");
+            return;
+        }
+        if (parameters["error"] is { } providerError)
+        {
+            throw Invalid(OidcErrorCodes.ProviderError, "The identity provider did not complete the sign-in.", $"the OP answered error '{OAuthErrorCode.Sanitize(providerError)}'");
         }
 
         var provider = await runtime.Provider.GetAsync(context.Aborted).ConfigureAwait(false);

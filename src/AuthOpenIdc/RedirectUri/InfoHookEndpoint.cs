@@ -61,7 +61,7 @@ internal sealed class InfoHookEndpoint : IRedirectUriEndpoint
             await context.Runtime.Sessions.TouchAsync(http, handle).ConfigureAwait(false);
         }
 
-        var json = Render(handle, fields, context.Options.Session, context.Options.Session.Type);
+        var json = Render(handle, fields, context.Options.Session);
         if (format == "json")
         {
             response.ContentType = "application/json; charset=utf-8";
@@ -75,7 +75,7 @@ internal sealed class InfoHookEndpoint : IRedirectUriEndpoint
         await response.WriteAsync($"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Session</title></head><body><pre>{HtmlEncoder.Default.Encode(pretty)}</pre></body></html>", context.Aborted).ConfigureAwait(false);
     }
 
-    private static byte[] Render(SessionHandle handle, IList<string> fields, RelyingParty.OidcSessionOptions sessionOptions, OidcSessionType type)
+    private static byte[] Render(SessionHandle handle, IList<string> fields, RelyingParty.OidcSessionOptions sessionOptions)
     {
         var session = handle.Session;
         using var buffer = new MemoryStream();
@@ -126,7 +126,11 @@ internal sealed class InfoHookEndpoint : IRedirectUriEndpoint
                         break;
                     case "session":
                         writer.WriteStartObject("session");
-                        writer.WriteString("type", type == OidcSessionType.ClientCookie ? "client-cookie" : "server-cache");
+                        writer.WriteString("type", handle.Id is null ? "client-cookie" : "server-cache");
+                        if (handle.Id is not null)
+                        {
+                            writer.WriteString("id", handle.Id); // for ?revoke_session=; the id alone is no credential
+                        }
                         writer.WriteNumber("created", session.CreatedAt);
                         writer.WriteNumber("last_activity", session.LastActivityAt);
                         if (session.Sid is not null)

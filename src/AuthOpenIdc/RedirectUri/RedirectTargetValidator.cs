@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace AuthOpenIdc.RedirectUri;
@@ -10,6 +11,23 @@ namespace AuthOpenIdc.RedirectUri;
 /// </summary>
 internal sealed class RedirectTargetValidator
 {
+    private readonly Regex[] _allowed;
+
+    public RedirectTargetValidator()
+        : this([])
+    {
+    }
+
+    /// <param name="allowed">
+    /// <c>OIDCRedirectURLsAllowed</c>: when given, an absolute target must match one of them instead of being of
+    /// the request's own host. The smuggling checks apply either way.
+    /// </param>
+    public RedirectTargetValidator(IEnumerable<string> allowed)
+    {
+        // Built before options validation runs, which reports an invalid pattern by its key and stops startup.
+        _allowed = allowed.Select(Compile).OfType<Regex>().ToArray();
+    }
+
     private const int MaxLength = 16 * 1024;
 
     /// <summary>Substrings that smuggle a second scheme or host past a naive prefix check.</summary>
@@ -17,6 +35,18 @@ internal sealed class RedirectTargetValidator
     [
         "/%09", "/%0a", "/%0d", "/%2f", "/%5c", "/%68", "/http:", "/https:", "/javascript:", "%01javascript:", "/<", "%2f%2f", "%5c%5c",
     ];
+
+    private static Regex? Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Returns the normalised target, or null when it must not be followed.</summary>
     public string? Validate(string? target, HttpRequest request)
@@ -56,6 +86,17 @@ internal sealed class RedirectTargetValidator
             || !normalised.StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase))
         {
             return null;
+        }
+        if (_allowed.Length > 0)
+        {
+            try
+            {
+                return _allowed.Any(r => r.IsMatch(uri.AbsoluteUri)) ? uri.AbsoluteUri : null;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return null;
+            }
         }
         var host = request.Host;
         var sameHost = string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)

@@ -124,6 +124,7 @@ internal static class AuthorizationRequest
             parameters[name] = value;
         }
 
+        state.Prompt = parameters.GetValueOrDefault("prompt");
         runtime.StateCookies.Write(http, state);
         context.Redirect(QueryHelpers.AddQueryString(provider.AuthorizationEndpoint, parameters!));
         runtime.Metrics.Challenge("redirect");

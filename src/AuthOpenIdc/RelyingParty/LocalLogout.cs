@@ -15,28 +15,59 @@ internal static class LocalLogout
     /// <summary>Ends the session; returns the URL to redirect to, or null for the built-in logged-out page.</summary>
     public static async Task<string?> EndAsync(HttpContext context, OidcRelyingPartyOptions options, RelyingPartyRuntime runtime, string? target)
     {
-        var idToken = (await runtime.Sessions.EndAsync(context).ConfigureAwait(false))?.IdToken;
+        var session = await runtime.Sessions.EndAsync(context).ConfigureAwait(false);
         AuthOpenIdcLog.LoggedOut(runtime.Logger);
 
-        string? endSession = null;
+        ProviderMetadata? provider = null;
         try
         {
-            endSession = (await runtime.Provider.GetAsync(context.RequestAborted).ConfigureAwait(false)).EndSessionEndpoint;
+            provider = await runtime.Provider.GetAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (OidcProtocolException)
         {
             AuthOpenIdcLog.LogoutWithoutMetadata(runtime.Logger);
         }
-        if (endSession is null || idToken is null)
+        if (provider?.RevocationEndpoint is { } revocation && options.RevokeTokensOnLogout && session is not null)
+        {
+            // The refresh token first: revoking it ends the grant, so the access token cannot be renewed meanwhile.
+            await RevokeAsync(runtime, revocation, session.RefreshToken, "refresh_token", context.RequestAborted).ConfigureAwait(false);
+            await RevokeAsync(runtime, revocation, session.AccessToken, "access_token", context.RequestAborted).ConfigureAwait(false);
+        }
+        if (provider?.EndSessionEndpoint is not { } endSession || session?.IdToken is not { } idToken)
         {
             return target;
         }
-        var parameters = new Dictionary<string, string?> { ["id_token_hint"] = idToken };
+        var parameters = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in options.LogoutRequestParameters)
+        {
+            parameters[name] = value;
+        }
+        parameters["id_token_hint"] = idToken;
+        parameters.Remove("post_logout_redirect_uri");
         if (target is not null)
         {
             parameters["post_logout_redirect_uri"] = Absolute(context.Request, target);
         }
         return QueryHelpers.AddQueryString(endSession, parameters);
+    }
+
+    private static async Task RevokeAsync(RelyingPartyRuntime runtime, string endpoint, string? token, string hint, CancellationToken cancellationToken)
+    {
+        if (token is null)
+        {
+            return;
+        }
+        try
+        {
+            if (!await runtime.TokenEndpoint.RevokeAsync(endpoint, token, hint, cancellationToken).ConfigureAwait(false))
+            {
+                AuthOpenIdcLog.RevocationRefused(runtime.Logger, hint);
+            }
+        }
+        catch (OidcProtocolException ex)
+        {
+            AuthOpenIdcLog.RevocationRefused(runtime.Logger, hint + " (" + ex.Error.Code + ")");
+        }
     }
 
     public static Task WriteLoggedOutPageAsync(HttpContext context)

@@ -48,6 +48,24 @@ public sealed class OidcRelyingPartyOptions : AuthenticationSchemeOptions
     /// <summary>Static end-session endpoint (<c>OIDCProviderEndSessionEndpoint</c>).</summary>
     public string? EndSessionEndpoint { get; set; }
 
+    /// <summary>
+    /// Static RFC 7009 revocation endpoint (<c>OIDCProviderRevocationEndpoint</c>); discovery's
+    /// <c>revocation_endpoint</c> otherwise. At logout the refresh token, then the access token, are revoked there.
+    /// </summary>
+    public string? RevocationEndpoint { get; set; }
+
+    /// <summary>Revoke the session's tokens at the OP's revocation endpoint at logout (default true, when the OP has one).</summary>
+    public bool RevokeTokensOnLogout { get; set; } = true;
+
+    /// <summary>Static OIDC Session Management <c>check_session_iframe</c> (<c>OIDCProviderCheckSessionIFrame</c>).</summary>
+    public string? CheckSessionIframe { get; set; }
+
+    /// <summary>
+    /// Extra parameters of the RP-initiated logout request (<c>OIDCLogoutRequestParams</c>), e.g. <c>client_id</c>
+    /// for OPs that want it; they cannot replace <c>id_token_hint</c> or <c>post_logout_redirect_uri</c>.
+    /// </summary>
+    public IDictionary<string, string> LogoutRequestParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>How long discovery is cached (<c>OIDCProviderMetadataRefreshInterval</c>); default 24 hours.</summary>
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromHours(24);
 
@@ -188,6 +206,19 @@ public sealed class OidcRelyingPartyOptions : AuthenticationSchemeOptions
 
     /// <summary>An authorization policy the user must pass to read the info hook (403 otherwise); default none.</summary>
     public string? InfoHookPolicy { get; set; }
+
+    /// <summary>
+    /// Regular expressions an absolute redirect target from a request (logout URL, refresh return URL, login_uri)
+    /// must match (<c>OIDCRedirectURLsAllowed</c>); default none, which allows only the request's own host. Local
+    /// paths are always allowed; the smuggling checks always apply. Anchor them (<c>^https://app\.example\.com/</c>).
+    /// </summary>
+    public IList<string> AllowedRedirectUrls { get; } = new List<string>();
+
+    /// <summary>
+    /// The authorization policy the caller's session must pass to use the admin functions <c>?revoke_session=</c>
+    /// and <c>?remove_at_cache=</c>; default none, which refuses them (403).
+    /// </summary>
+    public string? AdminPolicy { get; set; }
 
     /// <summary>The <c>X-Frame-Options</c> of the front-channel logout response (<c>OIDCLogoutXFrameOptions</c>); default <c>DENY</c>.</summary>
     public string LogoutFrameOptions { get; set; } = "DENY";

@@ -117,6 +117,17 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("UnauthorizedRedirectUrl", "is required when UnauthorizedAction is Redirect", "OIDCUnAutzAction 302");
         }
+        foreach (var pattern in options.AllowedRedirectUrls)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException)
+            {
+                Fail("AllowedRedirectUrls", $"has an invalid regular expression '{pattern}'", "OIDCRedirectURLsAllowed");
+            }
+        }
         foreach (var field in options.InfoHookFields.Where(f => !InfoHookFieldNames.Contains(f)))
         {
             Fail("InfoHookFields", $"has the unknown field '{field}' (known: {string.Join(", ", InfoHookFieldNames)})", "OIDCInfoHook");

@@ -35,7 +35,7 @@ internal sealed class RelyingPartyRuntime
         Refresh = new TokenRefresher(options, Provider, TokenEndpoint, IdTokenValidator, cache, Sessions, time, Logger);
         LogoutTokens = new LogoutTokenValidator(options, IdTokenValidator, cache, time);
         RemoteUser = new RemoteUserMapper(options.RemoteUser);
-        RedirectTargets = new RedirectTargetValidator();
+        RedirectTargets = new RedirectTargetValidator(options.AllowedRedirectUrls);
         Dispatcher = new RedirectUriDispatcher(
         [
             // Logout first: a back-channel logout is a POST too and must not be taken for a form_post response.
@@ -46,6 +46,8 @@ internal sealed class RelyingPartyRuntime
             new InfoHookEndpoint(),
             new RefreshEndpoint(),
             new JwksEndpoint(),
+            new SessionManagementEndpoint(),
+            new AdminEndpoint(),
             new AuthorizationResponseEndpoint(),
         ]);
     }

@@ -14,6 +14,9 @@ internal sealed class StateData
     [JsonPropertyName("rm")] public AuthorizationResponseMode ResponseMode { get; set; }
     [JsonPropertyName("ma")] public bool MaxAgeRequested { get; set; }
     [JsonPropertyName("ru")] public required string RedirectUri { get; set; }
+
+    /// <summary>The <c>prompt</c> sent, so a failed silent (<c>prompt=none</c>) check can end the session instead of showing an error.</summary>
+    [JsonPropertyName("pr")] public string? Prompt { get; set; }
 }
 
 [JsonSerializable(typeof(StateData))]

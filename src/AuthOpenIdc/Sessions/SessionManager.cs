@@ -156,6 +156,17 @@ internal sealed class SessionManager
         return ended;
     }
 
+    /// <summary>Ends one server-side session by id (the admin function <c>?revoke_session=</c>); false when there was none.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await _server.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+        await _server.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Ends the browser's session wherever it lives; returns it (for <c>id_token_hint</c>) when it could be read.</summary>
     public async Task<OidcSession?> EndAsync(HttpContext context)
     {

@@ -122,6 +122,38 @@ public sealed class LoginWithNodeOpTests
     }
 
     [Fact]
+    public async Task Logout_revokes_the_refresh_token_at_the_op()
+    {
+        await using var rp = await StartRpAsync();
+        using var browser = RpApp.NewBrowser();
+        using var login = await OidcLoginDriver.LoginAsync(browser, rp.Url("/protected"), "ivan");
+        Assert.Equal("hello ivan", login.Body);
+        using var tokens = JsonDocument.Parse(await browser.GetStringAsync(rp.Url("/tokens")));
+        var refreshToken = tokens.RootElement.GetProperty("refresh_token").GetString();
+        Assert.False(string.IsNullOrEmpty(refreshToken));
+        Assert.True(await IsActiveAsync(refreshToken!));
+
+        using var logout = await browser.GetAsync(rp.Url("/oidc/callback?logout=%2F"));
+        Assert.Equal(HttpStatusCode.Found, logout.StatusCode);
+
+        Assert.False(await IsActiveAsync(refreshToken!));
+    }
+
+    private async Task<bool> IsActiveAsync(string token)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _op.Provider.IntrospectionEndpoint)
+        {
+            Content = new FormUrlEncodedContent([new("token", token)]),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{NodeOpClients.ResourceServerClientId}:{NodeOpClients.ResourceServerClientSecret}")));
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("active").GetBoolean();
+    }
+
+    [Fact]
     public async Task Tokens_never_appear_in_the_logs()
     {
         await using var rp = await StartRpAsync();

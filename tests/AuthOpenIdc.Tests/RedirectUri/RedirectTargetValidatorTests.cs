@@ -162,6 +162,30 @@ public partial class RedirectTargetValidatorTests
         }
     }
 
+    [Theory]
+    [InlineData("https://portal.example.org/bye", true)]
+    [InlineData("https://PORTAL.example.org/bye", true)]
+    [InlineData("https://portal.example.org.evil.com/bye", false)]
+    [InlineData("https://app.example.com/x", false)]
+    [InlineData("/local/path", true)]
+    [InlineData("https://portal.example.org/%2f%2fevil.com", false)]
+    public void An_allow_list_replaces_the_same_host_rule_for_absolute_targets(string target, bool allowed)
+    {
+        var validator = new RedirectTargetValidator([@"^https://portal\.example\.org/"]);
+
+        var result = validator.Validate(target, Request("https", "app.example.com"));
+
+        Assert.Equal(allowed, result is not null);
+    }
+
+    [Fact]
+    public void An_invalid_allow_list_pattern_is_ignored_here_because_validation_reports_it()
+    {
+        var validator = new RedirectTargetValidator(["("]);
+
+        Assert.Null(validator.Validate("https://portal.example.org/", Request("https", "app.example.com")));
+    }
+
     private static DefaultHttpContext Context(string scheme, string host)
     {
         var context = new DefaultHttpContext();
