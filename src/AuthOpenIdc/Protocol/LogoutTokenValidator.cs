@@ -30,7 +30,7 @@ internal sealed class LogoutTokenValidator
         _time = time;
     }
 
-    public sealed record LogoutRequest(string Issuer, string? Sid, string? Subject);
+    public sealed record LogoutRequest(string Issuer, string? Sid, string? Subject, string Jti, DateTimeOffset RememberUntil);
 
     public async Task<LogoutRequest> ValidateAsync(string logoutToken, ProviderMetadata provider, CancellationToken cancellationToken)
     {
@@ -93,14 +93,20 @@ internal sealed class LogoutTokenValidator
         {
             throw Invalid("the logout token has no jti");
         }
-        // Remembered for as long as the token could be accepted at all.
-        var rememberUntil = DateTimeOffset.FromUnixTimeSeconds(IdTokenValidator.SaturatingAdd(Math.Max(iat + slack, exp), 60));
-        if (!await _cache.TryAddAsync(CacheSection.LogoutTokenId, provider.Issuer + "|" + jti, rememberUntil, cancellationToken).ConfigureAwait(false))
+        // Only checked here; recorded by MarkUsedAsync once the sessions are ended, so an OP retrying after a
+        // failed attempt (a 503 while the cache was down) is not refused as a replay.
+        if (await _cache.GetAsync(CacheSection.LogoutTokenId, provider.Issuer + "|" + jti, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw Invalid("the logout token's jti was seen before (replay)");
         }
-        return new LogoutRequest(provider.Issuer, sid, sub);
+        // Remembered for as long as the token could be accepted at all.
+        var rememberUntil = DateTimeOffset.FromUnixTimeSeconds(IdTokenValidator.SaturatingAdd(Math.Max(iat + slack, exp), 60));
+        return new LogoutRequest(provider.Issuer, sid, sub, jti, rememberUntil);
     }
+
+    /// <summary>Records the token's <c>jti</c> so it is never accepted again.</summary>
+    public Task MarkUsedAsync(LogoutRequest request, CancellationToken cancellationToken) =>
+        _cache.TryAddAsync(CacheSection.LogoutTokenId, request.Issuer + "|" + request.Jti, request.RememberUntil, cancellationToken);
 
     private static OidcProtocolException Invalid(string detail, Exception? inner = null) =>
         new(new OidcError(OidcErrorCodes.InvalidLogoutToken, "The logout token is not valid.", 400), detail, inner);

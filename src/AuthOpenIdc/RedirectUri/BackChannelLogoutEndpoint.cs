@@ -24,15 +24,26 @@ internal sealed class BackChannelLogoutEndpoint : IRedirectUriEndpoint
         var http = context.HttpContext;
         var response = http.Response;
         RedirectUriContext.NoStore(response);
-        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.HasFormContentType)
+        if (!HttpMethods.IsPost(http.Request.Method))
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "POST";
             return;
         }
-        var form = await http.Request.ReadFormAsync(context.Aborted).ConfigureAwait(false);
-        var tokens = form["logout_token"];
         try
         {
+            Microsoft.Extensions.Primitives.StringValues tokens = default;
+            if (http.Request.HasFormContentType)
+            {
+                try
+                {
+                    tokens = (await http.Request.ReadFormAsync(context.Aborted).ConfigureAwait(false))["logout_token"];
+                }
+                catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+                {
+                    tokens = default; // a malformed body is a bad request like any other
+                }
+            }
             if (tokens.Count != 1 || string.IsNullOrEmpty(tokens[0]))
             {
                 throw new OidcProtocolException(new OidcError(OidcErrorCodes.InvalidLogoutToken, "The logout token is not valid.", 400), "the request has no single logout_token");
@@ -40,6 +51,7 @@ internal sealed class BackChannelLogoutEndpoint : IRedirectUriEndpoint
             var provider = await context.Runtime.Provider.GetAsync(context.Aborted).ConfigureAwait(false);
             var logout = await context.Runtime.LogoutTokens.ValidateAsync(tokens[0]!, provider, context.Aborted).ConfigureAwait(false);
             var ended = await context.Runtime.Sessions.EndAllAsync(logout.Issuer, logout.Sid, logout.Subject, context.Aborted).ConfigureAwait(false);
+            await context.Runtime.LogoutTokens.MarkUsedAsync(logout, context.Aborted).ConfigureAwait(false);
             AuthOpenIdcLog.BackChannelLogout(context.Runtime.Logger, ended);
             response.StatusCode = StatusCodes.Status200OK;
         }

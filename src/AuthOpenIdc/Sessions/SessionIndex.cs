@@ -11,6 +11,7 @@ namespace AuthOpenIdc.Sessions;
 internal sealed class SessionIndex
 {
     private const int MaxSessionsPerKey = 32;
+    private const int MaxAppendAttempts = 6;
 
     private readonly ProtectedCache _cache;
 
@@ -37,15 +38,33 @@ internal sealed class SessionIndex
         return ids;
     }
 
+    /// <summary>
+    /// Read, add, write, then read back: an <c>IDistributedCache</c> has no atomic append, so two logins of one user at
+    /// the same moment can overwrite each other's entry. The one that finds its id missing writes again (a few
+    /// times, after a random pause), which converges quickly; the index is best effort beyond that.
+    /// </summary>
     private async Task AppendAsync(string key, string sessionId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var ids = (await ReadAsync(key, cancellationToken).ConfigureAwait(false)).ToList();
-        ids.Add(sessionId);
-        if (ids.Count > MaxSessionsPerKey)
+        for (var attempt = 0; attempt < MaxAppendAttempts; attempt++)
         {
-            ids.RemoveRange(0, ids.Count - MaxSessionsPerKey);
+            var ids = (await ReadAsync(key, cancellationToken).ConfigureAwait(false)).ToList();
+            if (attempt > 0 && ids.Contains(sessionId, StringComparer.Ordinal))
+            {
+                return;
+            }
+            ids.Remove(sessionId);
+            ids.Add(sessionId);
+            if (ids.Count > MaxSessionsPerKey)
+            {
+                ids.RemoveRange(0, ids.Count - MaxSessionsPerKey);
+            }
+            await _cache.SetAsync(CacheSection.SessionIndex, key, JsonSerializer.SerializeToUtf8Bytes(ids, SessionIndexJsonContext.Default.ListString), expiresAt, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10 + Random.Shared.Next(40)), cancellationToken).ConfigureAwait(false);
+            if ((await ReadAsync(key, cancellationToken).ConfigureAwait(false)).Contains(sessionId, StringComparer.Ordinal))
+            {
+                return;
+            }
         }
-        await _cache.SetAsync(CacheSection.SessionIndex, key, JsonSerializer.SerializeToUtf8Bytes(ids, SessionIndexJsonContext.Default.ListString), expiresAt, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<string>> ReadAsync(string key, CancellationToken cancellationToken)

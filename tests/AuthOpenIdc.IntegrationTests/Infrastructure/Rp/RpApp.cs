@@ -34,11 +34,12 @@ public sealed class RpApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RpApp> StartAsync(Action<OidcRelyingPartyOptions> configure, Action<IServiceCollection>? services = null, Action<WebApplication>? endpoints = null)
+    /// <summary>Starts the app on 127.0.0.1:<paramref name="port"/> (0, the default, picks a free port).</summary>
+    public static async Task<RpApp> StartAsync(Action<OidcRelyingPartyOptions> configure, Action<IServiceCollection>? services = null, Action<WebApplication>? endpoints = null, int port = 0)
     {
         var logs = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls("http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(new CapturingLoggerProvider(logs));

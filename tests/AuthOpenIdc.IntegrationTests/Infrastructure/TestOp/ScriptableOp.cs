@@ -85,6 +85,14 @@ public sealed class ScriptableOp : IAsyncDisposable
     /// <summary>The id_token of the last successful token response (what <see cref="ScriptableOpBehavior.ReplayPreviousIdToken"/> replays).</summary>
     public string? LastIssuedIdToken => _op.State.LastIssuedIdToken;
 
+    /// <summary>
+    /// The <c>sid</c> claim of <see cref="LastIssuedIdToken"/> (the OP session the RP's session belongs to), or null
+    /// when no ID token was issued yet or it has no <c>sid</c>.
+    /// </summary>
+    public string? LastIssuedSid =>
+        _op.State.LastIssuedIdToken is { } idToken
+        && new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken).TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
+
     /// <summary>The last exception an endpoint turned into a 500, for diagnosing a broken behaviour combination.</summary>
     public string? LastEndpointError => _op.State.LastEndpointError;
 
@@ -150,6 +158,19 @@ public sealed class ScriptableOp : IAsyncDisposable
         => _op.Keys.RotateSigningKey(
             Behavior.PublishNewKeyImmediately ? 0 : Math.Max(0, Behavior.NewKeyWithheldForJwksFetches),
             retirePreviousKeys);
+
+    /// <summary>
+    /// A back-channel logout token (<c>typ: logout+jwt</c>) as this OP would POST it, signed RS256 with the current
+    /// RSA key: <c>iss</c>, <c>aud</c>, <c>iat</c> now, <c>exp</c> now + 120 s, a random <c>jti</c>, <c>sid</c> and
+    /// <c>sub</c> when not null, and the back-channel logout <c>events</c> member; then <paramref name="attack"/> is applied.
+    /// </summary>
+    /// <param name="audience">The <c>aud</c>; default <see cref="DefaultClientId"/>.</param>
+    public string CreateLogoutToken(LogoutTokenAttack attack = LogoutTokenAttack.None, string? sid = null, string? sub = "alice", string? audience = null)
+        => _op.LogoutTokens.Create(attack, sid, sub, audience ?? DefaultClientId);
+
+    /// <summary>A valid logout token whose header <c>typ</c> is <paramref name="typ"/> (e.g. <c>JWT</c>, which an RP must accept too).</summary>
+    internal string CreateLogoutTokenWithType(string typ, string? sid, string? sub = "alice")
+        => _op.LogoutTokens.Create(LogoutTokenAttack.None, sid, sub, DefaultClientId, typ);
 
     /// <summary>Zeroes the counters and forgets the recorded requests (behaviour is untouched).</summary>
     public void ResetRecordings() => _op.State.ResetRecordings();

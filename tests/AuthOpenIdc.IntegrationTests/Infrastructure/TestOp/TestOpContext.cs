@@ -14,6 +14,7 @@ internal sealed class TestOpContext : IDisposable
     {
         Keys = new TestOpKeyStore();
         IdTokens = new TestOpIdTokenFactory(Keys, () => IssuerIdentifier);
+        LogoutTokens = new TestOpLogoutTokens(Keys, () => IssuerIdentifier);
         State.AddClient(ScriptableOp.DefaultClientId, ScriptableOp.DefaultClientSecret);
     }
 
@@ -24,6 +25,8 @@ internal sealed class TestOpContext : IDisposable
     public TestOpKeyStore Keys { get; }
 
     public TestOpIdTokenFactory IdTokens { get; }
+
+    public TestOpLogoutTokens LogoutTokens { get; }
 
     /// <summary>The exact issuer string (no trailing slash); set once Kestrel has bound its port.</summary>
     public string IssuerIdentifier { get; set; } = string.Empty;
