@@ -23,8 +23,12 @@ function Ensure-Op {
 
 switch ($Verb) {
     'test' {
-        Ensure-Apt @('redis-server')
+        Ensure-Apt @('redis-server', 'chromium')
         Ensure-Op
+        if (-not (Test-Path tests/browser/node_modules/playwright-core)) {
+            npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+            if ($LASTEXITCODE -ne 0) { throw 'npm ci (tests/browser) failed' }
+        }
         dotnet build AuthOpenIdc.sln -c Release -nologo -v q
         if ($LASTEXITCODE -ne 0) { Write-Output '0 passed, 1 failed'; exit 1 }
         $status = 0; $log = @()

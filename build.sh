@@ -32,8 +32,12 @@ ensure_op() {
 
 cmd_test() {
   need dotnet
-  ensure_apt redis-server   # the shared-cache tests start their own redis-server on a free loopback port
+  # redis-server: the shared-cache tests start their own on a free loopback port; chromium: the SPA browser tests.
+  ensure_apt redis-server chromium
   ensure_op
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >&2
+  fi
   log=$(mktemp)
   status=0
   dotnet build AuthOpenIdc.sln -c Release -nologo -v q >"$log" 2>&1 || { cat "$log"; echo "0 passed, 1 failed"; exit 1; }

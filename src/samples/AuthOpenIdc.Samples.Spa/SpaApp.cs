@@ -19,13 +19,20 @@ public static class SpaApp
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Creates the app (not started) from the command-line <paramref name="args"/>.</summary>
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, configureBuilder: null);
+
+    /// <summary>
+    /// Creates the app (not started) from the command-line <paramref name="args"/>; <paramref name="configureBuilder"/>
+    /// runs before the app is built (a host or a test can change logging or services there).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureBuilder)
     {
         var builder = WebApplication.CreateBuilder(args);
 
         builder.Services.AddAuthentication(OidcRelyingPartyDefaults.AuthenticationScheme)
             .AddOidcRelyingParty(builder.Configuration.GetSection(OidcRelyingPartyDefaults.ConfigurationSection));
         builder.Services.AddAuthorization();
+        configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
 
