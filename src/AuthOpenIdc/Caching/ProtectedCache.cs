@@ -29,6 +29,18 @@ internal sealed class ProtectedCache
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    /// <summary>Storage keys are HMACs: remembered per key ring entry, by section and key.</summary>
+    private readonly Dictionary<CacheKeyRing.Keys, BoundedMemo<string>> _storageKeys = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// An in-process backend hands back the very array it stored; its decryption is remembered against that array
+    /// (and its storage key), so a hot session is decrypted once per write, not once per request. Shared backends
+    /// return new arrays every time and always decrypt.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], Decrypted> _decrypted = new();
+
+    private sealed record Decrypted(string StorageKey, long ExpiresAt, byte[] Payload);
+
     public ProtectedCache(IDistributedCache backend, CacheKeyRing keys, string prefix, TimeSpan operationTimeout, TimeProvider time, ILogger<ProtectedCache> logger)
     {
         _backend = backend;
@@ -37,6 +49,10 @@ internal sealed class ProtectedCache
         _operationTimeout = operationTimeout;
         _time = time;
         _logger = logger;
+        foreach (var entry in keys.All)
+        {
+            _storageKeys[entry] = new BoundedMemo<string>(capacity: 50_000);
+        }
     }
 
     /// <summary>The backend in use (for diagnostics and tests).</summary>
@@ -52,7 +68,15 @@ internal sealed class ProtectedCache
             {
                 continue;
             }
-            var payload = Decrypt(stored, storageKey, out var expired);
+            if (_decrypted.TryGetValue(stored, out var known) && string.Equals(known.StorageKey, storageKey, StringComparison.Ordinal))
+            {
+                return _time.GetUtcNow().ToUnixTimeSeconds() < known.ExpiresAt ? known.Payload : null;
+            }
+            var payload = Decrypt(stored, storageKey, out var expired, out var expiresAt);
+            if (payload is not null)
+            {
+                _decrypted.AddOrUpdate(stored, new Decrypted(storageKey, expiresAt, payload));
+            }
             if (payload is null && !expired)
             {
                 AuthOpenIdcLog.ValueRejected(_logger, (char)section);
@@ -103,6 +127,22 @@ internal sealed class ProtectedCache
 
     internal string StorageKey(CacheKeyRing.Keys keys, CacheSection section, string key)
     {
+        if (!_storageKeys.TryGetValue(keys, out var memo))
+        {
+            return ComputeStorageKey(keys, section, key);
+        }
+        var memoKey = ((char)section).ToString() + key;
+        if (memo.TryGet(memoKey, out var known))
+        {
+            return known;
+        }
+        var storageKey = ComputeStorageKey(keys, section, key);
+        memo.Add(memoKey, storageKey);
+        return storageKey;
+    }
+
+    private string ComputeStorageKey(CacheKeyRing.Keys keys, CacheSection section, string key)
+    {
         var input = Encoding.UTF8.GetBytes((char)section + ":" + key);
         var hash = HMACSHA256.HashData(keys.HashKey, input);
         return string.Concat(_prefix, ((char)section).ToString(), ":", Base64UrlEncoder.Encode(hash));
@@ -126,9 +166,10 @@ internal sealed class ProtectedCache
         return output;
     }
 
-    private byte[]? Decrypt(byte[] stored, string storageKey, out bool expired)
+    private byte[]? Decrypt(byte[] stored, string storageKey, out bool expired, out long expiresAt)
     {
         expired = false;
+        expiresAt = 0;
         if (stored.Length < HeaderSize + 8 || stored[0] != FormatVersion)
         {
             return null;
@@ -148,7 +189,7 @@ internal sealed class ProtectedCache
             {
                 continue;
             }
-            var expiresAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
+            expiresAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
             if (_time.GetUtcNow().ToUnixTimeSeconds() >= expiresAt)
             {
                 expired = true;

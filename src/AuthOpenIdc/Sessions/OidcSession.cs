@@ -41,6 +41,9 @@ internal sealed class OidcSession
     /// <summary>The state of the login that made this session, so a replayed response (browser back) finds its way home.</summary>
     [JsonPropertyName("st")] public string? State { get; set; }
     [JsonPropertyName("ou")] public string? ReturnUrl { get; set; }
+
+    /// <summary>A copy for one request, so that what it changes (activity time, refreshed tokens) stays its own until saved.</summary>
+    public OidcSession Copy() => (OidcSession)MemberwiseClone();
 }
 
 [JsonSerializable(typeof(OidcSession))]

@@ -9,6 +9,13 @@ internal sealed class SessionStore
 {
     private readonly ProtectedCache _cache;
 
+    /// <summary>
+    /// Decoded sessions, remembered against the payload array the cache returned: with an in-process backend that is
+    /// the same array until the session is written again, so a hot session is parsed once per write. Each request
+    /// gets its own copy.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], OidcSession> _decoded = new();
+
     public SessionStore(ProtectedCache cache)
     {
         _cache = cache;
@@ -23,9 +30,19 @@ internal sealed class SessionStore
         {
             return null;
         }
+        if (_decoded.TryGetValue(bytes, out var known))
+        {
+            return known.Copy();
+        }
         try
         {
-            return JsonSerializer.Deserialize(bytes, OidcSessionJsonContext.Default.OidcSession);
+            var session = JsonSerializer.Deserialize(bytes, OidcSessionJsonContext.Default.OidcSession);
+            if (session is not null)
+            {
+                _decoded.AddOrUpdate(bytes, session);
+                return session.Copy();
+            }
+            return null;
         }
         catch (JsonException)
         {
