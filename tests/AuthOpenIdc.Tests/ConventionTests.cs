@@ -32,6 +32,7 @@ public partial class ConventionTests
         ("Sessions", 3000, 3099),
         ("Caching", 4000, 4099),
         ("Caching (file backend)", 4100, 4199),
+        ("ResourceServer", 5000, 5099),
         ("Authorization", 7000, 7099),
         ("HeaderPassThrough", 7100, 7199),
     ];

@@ -23,4 +23,7 @@ internal enum CacheSection
 
     /// <summary>Back-channel logout token <c>jti</c>s already used (replay cache).</summary>
     LogoutTokenId = 't',
+
+    /// <summary>Bearer-token validation results of the resource server, keyed by scheme and access token.</summary>
+    ResourceServerResult = 'a',
 }

@@ -119,6 +119,29 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(4104, LogLevel.Warning, "The file cache directory can be listed by group or others: entries are encrypted and owner-only, but their number and sizes are visible. Consider chmod 700.", EventName = "FileCacheDirectoryListable")]
     public static partial void FileCacheDirectoryListable(ILogger logger);
 
+    // ---- ResourceServer: 5000-5099 --------------------------------------------
+
+    [LoggerMessage(5000, LogLevel.Information, "Scheme {Scheme} refused a bearer token: {Reason}.", EventName = "ResourceServerTokenRefused")]
+    public static partial void ResourceServerTokenRefused(ILogger logger, string scheme, string reason);
+
+    [LoggerMessage(5001, LogLevel.Information, "Scheme {Scheme} refused a request as invalid_request: {Reason}.", EventName = "ResourceServerInvalidRequest")]
+    public static partial void ResourceServerInvalidRequest(ILogger logger, string scheme, string reason);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Scheme {Scheme} could not validate a token, the authorization server is unavailable: {Detail}.", EventName = "ResourceServerAuthorizationServerUnavailable")]
+    public static partial void ResourceServerAuthorizationServerUnavailable(ILogger logger, string scheme, string detail);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Scheme {Scheme} has no audience configured ({Key}, OIDCOAuthVerifyAudience): tokens issued for any other API of the issuer are accepted.", EventName = "ResourceServerNoAudience")]
+    public static partial void ResourceServerNoAudience(ILogger logger, string scheme, string key);
+
+    [LoggerMessage(5004, LogLevel.Debug, "Scheme {Scheme} loaded {KeyCount} signing keys.", EventName = "ResourceServerJwksLoaded")]
+    public static partial void ResourceServerJwksLoaded(ILogger logger, string scheme, int keyCount);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Scheme {Scheme} could not use the validation-result cache ({Operation}); validating without it.", EventName = "ResourceServerCacheFailed")]
+    public static partial void ResourceServerCacheFailed(ILogger logger, string scheme, string operation);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Scheme {Scheme} could not refresh the authorization server's keys or metadata, keeping the previous ones: {Detail}.", EventName = "ResourceServerKeysRefreshFailed")]
+    public static partial void ResourceServerKeysRefreshFailed(ILogger logger, string scheme, string detail);
+
     // ---- Authorization: 7000-7099 ----------------------------------------------
 
     [LoggerMessage(7000, LogLevel.Warning, "A regular expression of the claim requirement on path {Path} ran longer than {TimeoutMilliseconds} ms and counted as no match; the pattern may backtrack catastrophically.", EventName = "ClaimRegexTimedOut")]

@@ -24,6 +24,12 @@ internal sealed class SessionManager
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    /// <summary>
+    /// When this process last wrote each session's activity time: the requests of one session in flight when its
+    /// slide falls due all loaded the old copy, and only the first of them needs to write.
+    /// </summary>
+    private readonly Caching.BoundedMemo<long> _slidAt = new(capacity: 50_000);
+
     public SessionManager(OidcSessionOptions options, SessionCookie idCookie, SessionStore server, SessionIndex index, CookieSessionStore client, TimeProvider time, ILogger logger)
     {
         _options = options;
@@ -92,6 +98,11 @@ internal sealed class SessionManager
             _client.Write(context, handle.Session);
             return;
         }
+        if (_slidAt.TryGet(handle.Id, out var slid) && SessionLifetime.ShouldSlide(new OidcSession { Issuer = "", Subject = "", RemoteUser = "", LastActivityAt = slid }, _options, now) is false)
+        {
+            return;
+        }
+        _slidAt.Add(handle.Id, now);
         await _server.SaveAsync(handle.Id, handle.Session, SessionLifetime.ExpiresAt(handle.Session, _options), context.RequestAborted).ConfigureAwait(false);
         if (_options.PersistentCookie)
         {

@@ -1,0 +1,343 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AuthOpenIdc.Caching;
+using AuthOpenIdc.Claims;
+using AuthOpenIdc.Protocol;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthOpenIdc.ResourceServer;
+
+/// <summary>
+/// One resource-server scheme's long-lived state: the authorization server client, the JWT handler and the
+/// single-flight table. A token is validated at most once at a time in this process, its result cached in the
+/// protected cache (section <see cref="Section"/>) under the scheme and the token (the cache hashes the key).
+/// </summary>
+internal sealed class ResourceServerRuntime
+{
+    /// <summary>The protected-cache section of validation results (to become a named <see cref="CacheSection"/> value).</summary>
+    internal const CacheSection Section = CacheSection.ResourceServerResult;
+
+    private static readonly string[] DefaultAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];
+
+    /// <summary>The longest an entry stays in the in-process copy before the shared cache is asked again.</summary>
+    internal static readonly TimeSpan LocalLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Entries of the in-process copy (each a few hundred bytes).</summary>
+    internal const int LocalCapacity = 10_000;
+
+    private readonly string _scheme;
+    private readonly OAuthResourceServerOptions _options;
+    private readonly ProtectedCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RemoteUserMapper _remoteUser;
+    private readonly JsonWebTokenHandler _jwtHandler = new() { MapInboundClaims = false };
+    private readonly string[] _algorithms;
+    private readonly ConcurrentDictionary<string, Task<ValidatedToken>> _inFlight = new(StringComparer.Ordinal);
+
+    // The hot path: decoded results for a short while, so a repeated token costs one dictionary lookup instead of a
+    // key hash, a backend read, a decryption and a decoding. Never longer than the shared entry it mirrors.
+    private int _validations;
+
+    private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = LocalCapacity, CompactionPercentage = 0.25 });
+
+    public ResourceServerRuntime(string scheme, OAuthResourceServerOptions options, OpBackchannel backchannel, ProtectedCache cache, TimeProvider time, ILogger logger)
+    {
+        _scheme = scheme;
+        _options = options;
+        _cache = cache;
+        _time = time;
+        _logger = logger;
+        _remoteUser = new RemoteUserMapper(options.RemoteUser);
+        _algorithms = options.ValidAlgorithms.Count > 0 ? [.. options.ValidAlgorithms] : DefaultAlgorithms;
+        AuthorizationServer = new AuthorizationServerClient(scheme, options, backchannel, time, logger);
+    }
+
+    public AuthorizationServerClient AuthorizationServer { get; }
+
+    /// <summary>Validations that actually ran (cache and single flight missed); for tests and diagnostics.</summary>
+    public int Validations => Volatile.Read(ref _validations);
+
+    private bool CacheEnabled => _options.CacheInterval >= TimeSpan.Zero;
+
+    /// <summary>The result for <paramref name="token"/>: from the cache, from a validation already running, or validated now.</summary>
+    /// <exception cref="OidcProtocolException">The authorization server could not be used (the caller answers 503).</exception>
+    public async ValueTask<ValidatedToken> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (CacheEnabled && _local.TryGetValue(token, out var local) && local is ValidatedToken hit)
+        {
+            return Recheck(hit);
+        }
+        var key = CacheKey(token);
+        if (CacheEnabled && await ReadCacheAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            Remember(token, cached, cached.CachedUntil);
+            return Recheck(cached);
+        }
+
+        var flight = new TaskCompletionSource<ValidatedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _inFlight.GetOrAdd(key, flight.Task);
+        if (!ReferenceEquals(running, flight.Task))
+        {
+            return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        try
+        {
+            // Not bound to this request: the requests waiting on it must not fail because this one was aborted.
+            flight.SetResult(await ValidateAndCacheAsync(key, token).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            flight.SetException(ex);
+        }
+        finally
+        {
+            // Only now, with the result already in the cache, may the next request start a validation of its own.
+            _inFlight.TryRemove(new KeyValuePair<string, Task<ValidatedToken>>(key, flight.Task));
+        }
+        return await flight.Task.ConfigureAwait(false);
+    }
+
+    private string CacheKey(string token) => string.Concat(_scheme, "\n", token);
+
+    private async Task<ValidatedToken> ValidateAndCacheAsync(string key, string token)
+    {
+        // A request that missed the cache just before another finished must not validate a second time.
+        if (CacheEnabled && await ReadCacheAsync(key, CancellationToken.None).ConfigureAwait(false) is { } cached)
+        {
+            Remember(token, cached, cached.CachedUntil);
+            return Recheck(cached);
+        }
+        Interlocked.Increment(ref _validations);
+        var result = _options.Validation == AccessTokenValidation.Introspection
+            ? await IntrospectAsync(token).ConfigureAwait(false)
+            : await ValidateJwtAsync(token).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var until = result.IsValid
+            ? ResultCachePolicy.ValidUntil(now, result.ExpiresAt, _options.CacheInterval)
+            : ResultCachePolicy.InvalidUntil(now, _options.CacheInterval, _options.NegativeCacheInterval);
+        if (until is { } expiresAt)
+        {
+            try
+            {
+                await _cache.SetAsync(Section, key, result.Serialize(expiresAt.ToUnixTimeSeconds()), expiresAt, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CacheUnavailableException)
+            {
+                AuthOpenIdcLog.ResourceServerCacheFailed(_logger, _scheme, "write");
+            }
+        }
+        if (until is { } localUntil)
+        {
+            Remember(token, result, localUntil.ToUnixTimeSeconds());
+        }
+        return result;
+    }
+
+    private void Remember(string token, ValidatedToken result, long cachedUntil)
+    {
+        var now = _time.GetUtcNow();
+        var until = now + LocalLifetime;
+        if (cachedUntil != 0)
+        {
+            var shared = DateTimeOffset.FromUnixTimeSeconds(cachedUntil);
+            if (shared <= now)
+            {
+                return;
+            }
+            until = shared < until ? shared : until;
+        }
+        using var entry = _local.CreateEntry(token);
+        entry.Value = result;
+        entry.Size = 1;
+        entry.AbsoluteExpiration = until;
+    }
+
+    private async ValueTask<ValidatedToken?> ReadCacheAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await _cache.GetAsync(Section, key, cancellationToken).ConfigureAwait(false);
+            return bytes is null ? null : ValidatedToken.Deserialize(bytes);
+        }
+        catch (CacheUnavailableException)
+        {
+            AuthOpenIdcLog.ResourceServerCacheFailed(_logger, _scheme, "read");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A cached result is checked again against the current configuration and clock: the cache may be shared
+    /// with instances configured differently, and an entry may outlive its token by the clock skew.
+    /// </summary>
+    internal ValidatedToken Recheck(ValidatedToken cached)
+    {
+        if (!cached.IsValid)
+        {
+            return cached;
+        }
+        if (cached.ExpiresAt != 0 && _time.GetUtcNow() >= DateTimeOffset.FromUnixTimeSeconds(cached.ExpiresAt) + _options.ClockSkew)
+        {
+            return ValidatedToken.Invalid("the token expired");
+        }
+        if (!string.IsNullOrEmpty(_options.Issuer) && cached.Issuer is not null && !string.Equals(cached.Issuer, _options.Issuer, StringComparison.Ordinal))
+        {
+            return ValidatedToken.Invalid("the token's issuer is not accepted");
+        }
+        var audienceRequired = _options.Validation == AccessTokenValidation.Jwt || cached.Audiences.Length > 0;
+        if (_options.Audiences.Count > 0 && audienceRequired && !AudienceAccepted(cached.Audiences))
+        {
+            return ValidatedToken.Invalid("the token's audience is not accepted");
+        }
+        return cached;
+    }
+
+    private bool AudienceAccepted(string[] audiences)
+    {
+        foreach (var audience in audiences)
+        {
+            if (_options.Audiences.Contains(audience))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- Local JWT validation --------------------------------------------------------------------
+
+    private async Task<ValidatedToken> ValidateJwtAsync(string token)
+    {
+        if (!_jwtHandler.CanReadToken(token))
+        {
+            return ValidatedToken.Invalid("the token is not a JWT");
+        }
+        JsonWebToken jwt;
+        try
+        {
+            jwt = _jwtHandler.ReadJsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return ValidatedToken.Invalid("the token is malformed");
+        }
+        if (jwt.IsEncrypted)
+        {
+            return ValidatedToken.Invalid("encrypted tokens are not accepted");
+        }
+        var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
+        var keys = await AuthorizationServer.GetSigningKeysAsync(kid, CancellationToken.None).ConfigureAwait(false);
+        var result = await _jwtHandler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return ValidatedToken.Invalid(Describe(result.Exception));
+        }
+        var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        using (payload)
+        {
+            var expiresAt = jwt.ValidTo == DateTime.MinValue ? 0 : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero).ToUnixTimeSeconds();
+            return ValidatedToken.FromClaims(payload.RootElement, jwt.Issuer, expiresAt, _remoteUser);
+        }
+    }
+
+    private TokenValidationParameters Parameters(IReadOnlyList<SecurityKey> keys) => new()
+    {
+        ValidIssuer = _options.Issuer,
+        ValidateIssuer = true,
+        ValidAudiences = _options.Audiences,
+        ValidateAudience = _options.Audiences.Count > 0,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = _options.ClockSkew,
+        RequireSignedTokens = true,
+        RequireAudience = _options.Audiences.Count > 0,
+        ValidAlgorithms = _algorithms,
+        IssuerSigningKeys = keys,
+        ValidTypes = _options.RequireAccessTokenType ? AccessTokenTypes : null,
+        TryAllIssuerSigningKeys = true,
+    };
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => "the token expired",
+        SecurityTokenNotYetValidException => "the token is not yet valid",
+        SecurityTokenNoExpirationException => "the token has no expiry",
+        SecurityTokenInvalidIssuerException => "the token's issuer is not accepted",
+        SecurityTokenInvalidAudienceException => "the token's audience is not accepted",
+        SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted",
+        SecurityTokenInvalidTypeException => "the token is not an access token (typ)",
+        SecurityTokenSignatureKeyNotFoundException => "the token's signing key is unknown",
+        SecurityTokenInvalidSignatureException => "the token's signature is invalid",
+        SecurityTokenMalformedException => "the token is malformed",
+        _ => "the token is invalid",
+    };
+
+    // ---- Introspection ---------------------------------------------------------------------------
+
+    /// <summary>Whole seconds (fractions are allowed, as mod_auth_openidc); -1 when not a usable date.</summary>
+    private static long NumericDate(double value) =>
+        double.IsFinite(value) && value >= 1 && value <= 253_402_300_799 ? (long)Math.Floor(value) : -1;
+
+    private async Task<ValidatedToken> IntrospectAsync(string token)
+    {
+        var response = await AuthorizationServer.IntrospectAsync(token, CancellationToken.None).ConfigureAwait(false);
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var hasActive = response.TryGetProperty("active", out var active);
+        if (hasActive && active.ValueKind != JsonValueKind.True)
+        {
+            return ValidatedToken.Invalid("the token is not active");
+        }
+        var expiresAt = 0L;
+        if (response.TryGetProperty("exp", out var exp) && exp.ValueKind == JsonValueKind.Number)
+        {
+            expiresAt = NumericDate(exp.GetDouble());
+        }
+        else if (response.TryGetProperty(_options.IntrospectionExpiryClaim, out var expiry) && expiry.ValueKind == JsonValueKind.Number)
+        {
+            expiresAt = NumericDate(_options.IntrospectionExpiryClaimAbsolute ? expiry.GetDouble() : now + expiry.GetDouble());
+        }
+        if (expiresAt < 0)
+        {
+            return ValidatedToken.Invalid("the introspection response has an invalid expiry");
+        }
+        if (!hasActive && expiresAt == 0)
+        {
+            // Legacy servers without "active" are accepted only with an expiry (mod_auth_openidc OIDCOAuthTokenExpiryClaim).
+            return ValidatedToken.Invalid("the introspection response has neither active nor an expiry");
+        }
+        if (expiresAt == 0 && _options.IntrospectionExpiryRequired)
+        {
+            return ValidatedToken.Invalid("the introspection response has no expiry");
+        }
+        if (expiresAt != 0 && now >= expiresAt + (long)_options.ClockSkew.TotalSeconds)
+        {
+            return ValidatedToken.Invalid("the token expired");
+        }
+        string? issuer = null;
+        if (response.TryGetProperty("iss", out var iss) && iss.ValueKind == JsonValueKind.String)
+        {
+            issuer = iss.GetString();
+            if (!string.IsNullOrEmpty(_options.Issuer) && !string.Equals(issuer, _options.Issuer, StringComparison.Ordinal))
+            {
+                return ValidatedToken.Invalid("the token's issuer is not accepted");
+            }
+        }
+        var result = ValidatedToken.FromClaims(response, issuer ?? _options.Issuer, expiresAt, _remoteUser);
+        if (_options.Audiences.Count > 0 && result.Audiences.Length > 0 && !result.Audiences.Any(_options.Audiences.Contains))
+        {
+            return ValidatedToken.Invalid("the token's audience is not accepted");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using AuthOpenIdc.Caching;
+using AuthOpenIdc.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthOpenIdc.ResourceServer;
+
+/// <summary>Holds one <see cref="ResourceServerRuntime"/> per scheme for the application's lifetime (handlers are per request).</summary>
+internal sealed class ResourceServerRuntimes
+{
+    private readonly ConcurrentDictionary<string, Lazy<ResourceServerRuntime>> _runtimes = new(StringComparer.Ordinal);
+    private readonly IOptionsMonitor<OAuthResourceServerOptions> _options;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly ProtectedCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public ResourceServerRuntimes(IOptionsMonitor<OAuthResourceServerOptions> options, IHttpClientFactory httpClientFactory, ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _httpClientFactory = httpClientFactory;
+        _cache = cache;
+        _time = time;
+        _loggerFactory = loggerFactory;
+    }
+
+    public ResourceServerRuntime Get(string scheme) =>
+        _runtimes.GetOrAdd(scheme, name => new Lazy<ResourceServerRuntime>(() => Create(name))).Value;
+
+    private ResourceServerRuntime Create(string scheme)
+    {
+        var options = _options.Get(scheme);
+        var backchannel = new OpBackchannel(_httpClientFactory, options.BackchannelTimeout, options.RequireHttpsMetadata);
+        return new ResourceServerRuntime(scheme, options, backchannel, _cache, _time, _loggerFactory.CreateLogger<OAuthResourceServerHandler>());
+    }
+}
+
+/// <summary>The startup warning of mod_auth_openidc when no audience is configured (GHSA-wcvh-g65p-v576).</summary>
+internal sealed class OAuthResourceServerAudienceWarning : IPostConfigureOptions<OAuthResourceServerOptions>
+{
+    private readonly string _scheme;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public OAuthResourceServerAudienceWarning(string scheme, ILoggerFactory loggerFactory)
+    {
+        _scheme = scheme;
+        _loggerFactory = loggerFactory;
+    }
+
+    public void PostConfigure(string? name, OAuthResourceServerOptions options)
+    {
+        if (string.Equals(name, _scheme, StringComparison.Ordinal) && options.Audiences.Count == 0)
+        {
+            AuthOpenIdcLog.ResourceServerNoAudience(_loggerFactory.CreateLogger<OAuthResourceServerHandler>(), _scheme, options.ConfigurationPath + ":Audiences");
+        }
+    }
+}
