@@ -138,6 +138,7 @@ internal sealed class AuthorizationResponseEndpoint : IRedirectUriEndpoint
             RemoteUser = remoteUser,
             Claims = claims,
             UserInfo = userInfo,
+            UserInfoFetchedAt = nowSeconds,
             IdToken = tokens.IdToken,
             AccessToken = tokens.AccessToken,
             AccessTokenType = tokens.TokenType,

@@ -58,7 +58,12 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
             {
                 return AuthenticateResult.NoResult();
             }
-            if (runtime.Refresh.IsDue(handle.Session) && !await runtime.Refresh.RefreshAsync(Context, handle).ConfigureAwait(false))
+            var refreshed = !runtime.Refresh.IsDue(handle.Session) || await runtime.Refresh.RefreshAsync(Context, handle).ConfigureAwait(false);
+            if (refreshed && runtime.Refresh.IsUserInfoDue(handle.Session))
+            {
+                refreshed = await runtime.Refresh.RefreshUserInfoAsync(Context, handle, runtime.UserInfo).ConfigureAwait(false);
+            }
+            if (!refreshed)
             {
                 switch (Options.RefreshErrorAction)
                 {
@@ -160,6 +165,13 @@ public sealed class OidcRelyingPartyHandler : AuthenticationHandler<OidcRelyingP
 
     /// <summary>The tokens as <c>HttpContext.GetTokenAsync</c> expects them (what <c>SaveTokens</c> gives .NET developers).</summary>
     private static AuthenticationProperties TokensOf(OidcSession session)
+    {
+        // Built once per decoded session (the copies of one decoded session share it), copied per request.
+        var items = session.Derived.PropertyItems ??= BuildTokens(session).Items;
+        return new AuthenticationProperties(new Dictionary<string, string?>(items, StringComparer.Ordinal));
+    }
+
+    private static AuthenticationProperties BuildTokens(OidcSession session)
     {
         var properties = new AuthenticationProperties
         {

@@ -193,6 +193,12 @@ public sealed class OidcRelyingPartyOptions : AuthenticationSchemeOptions
     /// </summary>
     public TimeSpan? RefreshAccessTokenBeforeExpiry { get; set; }
 
+    /// <summary>
+    /// Fetch userinfo again, with the session's access token, when the claims are older than this
+    /// (<c>OIDCUserInfoRefreshInterval</c>); default null, never. A failure follows <see cref="RefreshErrorAction"/>.
+    /// </summary>
+    public TimeSpan? UserInfoRefreshInterval { get; set; }
+
     /// <summary>What a failed refresh leads to (the error argument of <c>OIDCRefreshAccessTokenBeforeExpiry</c>).</summary>
     public RefreshErrorAction RefreshErrorAction { get; set; } = RefreshErrorAction.Continue;
 

@@ -23,6 +23,9 @@ internal sealed class OidcSession
     /// <summary>The userinfo response alone, for the info hook's <c>userinfo</c> field.</summary>
     [JsonPropertyName("ui")] public JsonElement? UserInfo { get; set; }
 
+    /// <summary>When userinfo was last fetched, for <c>UserInfoRefreshInterval</c>.</summary>
+    [JsonPropertyName("uia")] public long UserInfoFetchedAt { get; set; }
+
     [JsonPropertyName("idt")] public string? IdToken { get; set; }
     [JsonPropertyName("at")] public string? AccessToken { get; set; }
     [JsonPropertyName("att")] public string? AccessTokenType { get; set; }
@@ -41,6 +44,19 @@ internal sealed class OidcSession
     /// <summary>The state of the login that made this session, so a replayed response (browser back) finds its way home.</summary>
     [JsonPropertyName("st")] public string? State { get; set; }
     [JsonPropertyName("ou")] public string? ReturnUrl { get; set; }
+
+    /// <summary>
+    /// Values derived from this session, shared by the copies of one decoded session (a reference the copies share),
+    /// so requests do not rebuild them; replaced when the tokens change.
+    /// </summary>
+    [JsonIgnore] public DerivedValues Derived { get; set; } = new();
+
+    /// <summary>See <see cref="Derived"/>.</summary>
+    internal sealed class DerivedValues
+    {
+        /// <summary>The <c>AuthenticationProperties</c> items: tokens, issued and expiry times.</summary>
+        public IDictionary<string, string?>? PropertyItems;
+    }
 
     /// <summary>A copy for one request, so that what it changes (activity time, refreshed tokens) stays its own until saved.</summary>
     public OidcSession Copy() => (OidcSession)MemberwiseClone();

@@ -130,6 +130,47 @@ internal sealed class TokenRefresher
         }
     }
 
+    /// <summary>True when <c>UserInfoRefreshInterval</c> says this session's userinfo claims are due.</summary>
+    public bool IsUserInfoDue(OidcSession session) =>
+        _options.UserInfoRefreshInterval is { } interval && session.AccessToken is not null
+        && _time.GetUtcNow().ToUnixTimeSeconds() - session.UserInfoFetchedAt >= (long)interval.TotalSeconds;
+
+    /// <summary>Fetches userinfo again and merges it under the ID token's claims (the ID token wins, as at login).</summary>
+    public async Task<bool> RefreshUserInfoAsync(HttpContext context, SessionHandle handle, UserInfoClient userInfo)
+    {
+        var session = handle.Session;
+        try
+        {
+            var provider = await _provider.GetAsync(context.RequestAborted).ConfigureAwait(false);
+            if (provider.UserInfoEndpoint is null)
+            {
+                return true;
+            }
+            var claims = await userInfo.GetAsync(provider, session.AccessToken!, session.Subject, context.RequestAborted).ConfigureAwait(false);
+            JsonElement idTokenClaims;
+            if (session.IdToken is not null)
+            {
+                using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(session.IdToken.Split('.')[1]));
+                idTokenClaims = payload.RootElement.Clone();
+            }
+            else
+            {
+                idTokenClaims = session.Claims;
+            }
+            session.UserInfo = claims;
+            session.Claims = JsonClaimsMapper.Merge(claims, idTokenClaims);
+            session.UserInfoFetchedAt = _time.GetUtcNow().ToUnixTimeSeconds();
+            session.Derived = new OidcSession.DerivedValues();
+            await _sessions.SaveAsync(context, handle).ConfigureAwait(false);
+            return true;
+        }
+        catch (OidcProtocolException ex)
+        {
+            AuthOpenIdcLog.RefreshFailed(_logger, ex.Error.Code, "userinfo: " + ex.Message);
+            return false;
+        }
+    }
+
     private async Task<RefreshResult> RefreshOnceAsync(string refreshToken, string subject)
     {
         var deadline = _time.GetUtcNow() + LockLifetime;
@@ -219,6 +260,7 @@ internal sealed class TokenRefresher
 
     private static void Apply(OidcSession session, RefreshResult result)
     {
+        session.Derived = new OidcSession.DerivedValues();
         session.AccessToken = result.AccessToken;
         session.AccessTokenType = result.AccessTokenType ?? session.AccessTokenType;
         session.AccessTokenExpiresAt = result.AccessTokenExpiresAt;
