@@ -24,10 +24,8 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             return ValidateOptionsResult.Skip;
         }
-        var errors = new List<string>();
-        var path = options.ConfigurationPath;
-        void Fail(string key, string problem, string? directive) =>
-            errors.Add($"{path}:{key} {problem}{(directive is null ? "" : $" ({directive})")}");
+        var problems = new OptionsProblems(options.ConfigurationPath);
+        void Fail(string key, string problem, string? directive) => problems.Fail(key, problem, directive);
 
         if (string.IsNullOrWhiteSpace(options.ClientId))
         {
@@ -39,9 +37,9 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         }
         if (options.DisableDiscovery)
         {
-            RequireUrl(options.Issuer, "Issuer", "OIDCProviderIssuer", required: true, options, Fail, httpsRule: false);
-            RequireUrl(options.AuthorizationEndpoint, "AuthorizationEndpoint", "OIDCProviderAuthorizationEndpoint", required: true, options, Fail);
-            RequireUrl(options.TokenEndpoint, "TokenEndpoint", "OIDCProviderTokenEndpoint", required: true, options, Fail);
+            problems.Url(options.Issuer, "Issuer", "OIDCProviderIssuer", true, false);
+            problems.Url(options.AuthorizationEndpoint, "AuthorizationEndpoint", "OIDCProviderAuthorizationEndpoint", true, options.RequireHttpsMetadata);
+            problems.Url(options.TokenEndpoint, "TokenEndpoint", "OIDCProviderTokenEndpoint", true, options.RequireHttpsMetadata);
         }
         else if (string.IsNullOrEmpty(options.Issuer) && string.IsNullOrEmpty(options.MetadataUrl))
         {
@@ -49,14 +47,14 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         }
         else
         {
-            RequireUrl(options.Issuer, "Issuer", "OIDCProviderIssuer", required: false, options, Fail);
-            RequireUrl(options.MetadataUrl, "MetadataUrl", "OIDCProviderMetadataURL", required: false, options, Fail);
-            RequireUrl(options.AuthorizationEndpoint, "AuthorizationEndpoint", "OIDCProviderAuthorizationEndpoint", required: false, options, Fail);
-            RequireUrl(options.TokenEndpoint, "TokenEndpoint", "OIDCProviderTokenEndpoint", required: false, options, Fail);
+            problems.Url(options.Issuer, "Issuer", "OIDCProviderIssuer", false, options.RequireHttpsMetadata);
+            problems.Url(options.MetadataUrl, "MetadataUrl", "OIDCProviderMetadataURL", false, options.RequireHttpsMetadata);
+            problems.Url(options.AuthorizationEndpoint, "AuthorizationEndpoint", "OIDCProviderAuthorizationEndpoint", false, options.RequireHttpsMetadata);
+            problems.Url(options.TokenEndpoint, "TokenEndpoint", "OIDCProviderTokenEndpoint", false, options.RequireHttpsMetadata);
         }
-        RequireUrl(options.UserInfoEndpoint, "UserInfoEndpoint", "OIDCProviderUserInfoEndpoint", required: false, options, Fail);
-        RequireUrl(options.JwksUri, "JwksUri", "OIDCProviderJwksUri", required: false, options, Fail);
-        RequireUrl(options.EndSessionEndpoint, "EndSessionEndpoint", "OIDCProviderEndSessionEndpoint", required: false, options, Fail);
+        problems.Url(options.UserInfoEndpoint, "UserInfoEndpoint", "OIDCProviderUserInfoEndpoint", false, options.RequireHttpsMetadata);
+        problems.Url(options.JwksUri, "JwksUri", "OIDCProviderJwksUri", false, options.RequireHttpsMetadata);
+        problems.Url(options.EndSessionEndpoint, "EndSessionEndpoint", "OIDCProviderEndSessionEndpoint", false, options.RequireHttpsMetadata);
 
         var redirect = options.RedirectUri;
         if (string.IsNullOrEmpty(redirect) || (!redirect.StartsWith('/') && !(Uri.TryCreate(redirect, UriKind.Absolute, out var r) && (r.Scheme == Uri.UriSchemeHttp || r.Scheme == Uri.UriSchemeHttps))) || redirect.StartsWith("//", StringComparison.Ordinal))
@@ -71,12 +69,12 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("IdTokenSigningAlgorithms", "must not contain none: unsigned ID tokens are never accepted", "OIDCIDTokenSignedResponseAlg");
         }
-        Positive(options.State.Timeout, "State:Timeout", "OIDCStateTimeout", Fail);
-        Positive(options.Session.InactivityTimeout, "Session:InactivityTimeout", "OIDCSessionInactivityTimeout", Fail);
-        Positive(options.Session.MaxDuration, "Session:MaxDuration", "OIDCSessionMaxDuration", Fail);
-        Positive(options.BackchannelTimeout, "BackchannelTimeout", null, Fail);
-        Positive(options.MetadataRefreshInterval, "MetadataRefreshInterval", "OIDCProviderMetadataRefreshInterval", Fail);
-        Positive(options.JwksRefreshInterval, "JwksRefreshInterval", "OIDCJWKSRefreshInterval", Fail);
+        problems.Positive(options.State.Timeout, "State:Timeout", "OIDCStateTimeout");
+        problems.Positive(options.Session.InactivityTimeout, "Session:InactivityTimeout", "OIDCSessionInactivityTimeout");
+        problems.Positive(options.Session.MaxDuration, "Session:MaxDuration", "OIDCSessionMaxDuration");
+        problems.Positive(options.BackchannelTimeout, "BackchannelTimeout", null);
+        problems.Positive(options.MetadataRefreshInterval, "MetadataRefreshInterval", "OIDCProviderMetadataRefreshInterval");
+        problems.Positive(options.JwksRefreshInterval, "JwksRefreshInterval", "OIDCJWKSRefreshInterval");
         if (options.IdTokenIatSlack < TimeSpan.Zero)
         {
             Fail("IdTokenIatSlack", "must not be negative", "OIDCIDTokenIatSlack");
@@ -97,11 +95,11 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("State:MaxCookies", "must be 0 (no limit) or more", "OIDCStateMaxNumberOfCookies");
         }
-        if (!IsCookieName(options.State.CookiePrefix))
+        if (!OptionsProblems.IsCookieName(options.State.CookiePrefix))
         {
             Fail("State:CookiePrefix", "must be a valid cookie name", "OIDCStateCookiePrefix");
         }
-        if (!IsCookieName(options.Session.CookieName))
+        if (!OptionsProblems.IsCookieName(options.Session.CookieName))
         {
             Fail("Session:CookieName", "must be a valid cookie name", "OIDCCookie");
         }
@@ -155,43 +153,11 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
                 Fail("RemoteUser:Regex", "is not a valid regular expression", "OIDCRemoteUserClaim");
             }
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return problems.Result;
     }
 
     private static readonly string[] InfoHookFieldNames =
     [
         "iat", "access_token", "access_token_type", "access_token_expires", "id_token", "id_token_hint", "userinfo", "refresh_token", "exp", "timeout", "remote_user", "session",
     ];
-
-    private static void RequireUrl(string? value, string key, string directive, bool required, OidcRelyingPartyOptions options, Action<string, string, string?> fail, bool httpsRule = true)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            if (required)
-            {
-                fail(key, "is required", directive);
-            }
-            return;
-        }
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            fail(key, "must be an absolute http(s) URL", directive);
-        }
-        else if (httpsRule && options.RequireHttpsMetadata && uri.Scheme != Uri.UriSchemeHttps)
-        {
-            fail(key, "must be https while RequireHttpsMetadata is true", directive);
-        }
-    }
-
-    private static void Positive(TimeSpan value, string key, string? directive, Action<string, string, string?> fail)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            fail(key, "must be positive", directive);
-        }
-    }
-
-    /// <summary>RFC 6265 token characters.</summary>
-    private static bool IsCookieName(string name) =>
-        !string.IsNullOrEmpty(name) && name.All(c => c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".IndexOf(c, StringComparison.Ordinal) < 0);
 }

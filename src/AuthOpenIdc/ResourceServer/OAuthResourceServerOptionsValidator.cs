@@ -22,15 +22,13 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         {
             return ValidateOptionsResult.Skip;
         }
-        var errors = new List<string>();
-        var path = options.ConfigurationPath;
-        void Fail(string key, string problem, string? directive) =>
-            errors.Add($"{path}:{key} {problem}{(directive is null ? "" : $" ({directive})")}");
+        var problems = new OptionsProblems(options.ConfigurationPath);
+        void Fail(string key, string problem, string? directive) => problems.Fail(key, problem, directive);
 
-        Url(options.Issuer, "Issuer", "OIDCOAuthVerifyIssuer", options, Fail, httpsRule: false);
-        Url(options.MetadataUrl, "MetadataUrl", "OIDCProviderMetadataURL", options, Fail);
-        Url(options.JwksUri, "JwksUri", "OIDCOAuthVerifyJwksUri", options, Fail);
-        Url(options.IntrospectionEndpoint, "IntrospectionEndpoint", "OIDCOAuthIntrospectionEndpoint", options, Fail);
+        problems.Url(options.Issuer, "Issuer", "OIDCOAuthVerifyIssuer", false, false);
+        problems.Url(options.MetadataUrl, "MetadataUrl", "OIDCProviderMetadataURL", false, options.RequireHttpsMetadata);
+        problems.Url(options.JwksUri, "JwksUri", "OIDCOAuthVerifyJwksUri", false, options.RequireHttpsMetadata);
+        problems.Url(options.IntrospectionEndpoint, "IntrospectionEndpoint", "OIDCOAuthIntrospectionEndpoint", false, options.RequireHttpsMetadata);
 
         var hasMetadata = !string.IsNullOrEmpty(options.Issuer) || !string.IsNullOrEmpty(options.MetadataUrl);
         if (options.Validation == AccessTokenValidation.Jwt)
@@ -88,7 +86,7 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         {
             Fail("AcceptTokenAs", "must name one or more of Header, Form, Query, Cookie, Basic", "OIDCOAuthAcceptTokenAs");
         }
-        if (options.AcceptTokenAs.HasFlag(AcceptTokenAs.Cookie) && !IsCookieName(options.TokenCookieName))
+        if (options.AcceptTokenAs.HasFlag(AcceptTokenAs.Cookie) && !OptionsProblems.IsCookieName(options.TokenCookieName))
         {
             Fail("TokenCookieName", "must be a valid cookie name", "OIDCOAuthAcceptTokenAs cookie:<name>");
         }
@@ -104,9 +102,9 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         {
             Fail("JwksForcedRefreshInterval", "must not be negative", null);
         }
-        Positive(options.BackchannelTimeout, "BackchannelTimeout", null, Fail);
-        Positive(options.MetadataRefreshInterval, "MetadataRefreshInterval", "OIDCProviderMetadataRefreshInterval", Fail);
-        Positive(options.JwksRefreshInterval, "JwksRefreshInterval", "OIDCJWKSRefreshInterval", Fail);
+        problems.Positive(options.BackchannelTimeout, "BackchannelTimeout", null);
+        problems.Positive(options.MetadataRefreshInterval, "MetadataRefreshInterval", "OIDCProviderMetadataRefreshInterval");
+        problems.Positive(options.JwksRefreshInterval, "JwksRefreshInterval", "OIDCJWKSRefreshInterval");
         if (options.MaxTokenLength <= 0)
         {
             Fail("MaxTokenLength", "must be positive", null);
@@ -130,34 +128,6 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
                 Fail("RemoteUser:Regex", "is not a valid regular expression", "OIDCOAuthRemoteUserClaim");
             }
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return problems.Result;
     }
-
-    private static void Url(string? value, string key, string directive, OAuthResourceServerOptions options, Action<string, string, string?> fail, bool httpsRule = true)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            fail(key, "must be an absolute http(s) URL", directive);
-        }
-        else if (httpsRule && options.RequireHttpsMetadata && uri.Scheme != Uri.UriSchemeHttps)
-        {
-            fail(key, "must be https while RequireHttpsMetadata is true", directive);
-        }
-    }
-
-    private static void Positive(TimeSpan value, string key, string? directive, Action<string, string, string?> fail)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            fail(key, "must be positive", directive);
-        }
-    }
-
-    /// <summary>RFC 6265 token characters.</summary>
-    private static bool IsCookieName(string name) =>
-        !string.IsNullOrEmpty(name) && name.All(c => c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".IndexOf(c, StringComparison.Ordinal) < 0);
 }
