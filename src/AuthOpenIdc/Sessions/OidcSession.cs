@@ -56,6 +56,9 @@ internal sealed class OidcSession
     {
         /// <summary>The <c>AuthenticationProperties</c> items: tokens, issued and expiry times.</summary>
         public IDictionary<string, string?>? PropertyItems;
+
+        /// <summary>The session's JSON claims mapped to .NET claims, as templates the per-request identities copy.</summary>
+        public List<System.Security.Claims.Claim>? Claims;
     }
 
     /// <summary>A copy for one request, so that what it changes (activity time, refreshed tokens) stays its own until saved.</summary>
