@@ -48,23 +48,7 @@ internal sealed class IdTokenValidator
 
     public async Task<JsonWebToken> ValidateAsync(string idToken, ProviderMetadata provider, string expectedNonce, bool maxAgeRequested, CancellationToken cancellationToken)
     {
-        if (idToken.Length > MaxTokenLength)
-        {
-            throw OidcProtocolException.InvalidIdToken("the ID token is larger than 64 KiB");
-        }
-        JsonWebToken unverified;
-        try
-        {
-            unverified = _handler.ReadJsonWebToken(idToken);
-        }
-        catch (ArgumentException ex)
-        {
-            throw OidcProtocolException.InvalidIdToken("the ID token is not a well-formed JWS", ex);
-        }
-        if (unverified.IsEncrypted)
-        {
-            throw OidcProtocolException.InvalidIdToken("encrypted ID tokens are not supported");
-        }
+        var unverified = ReadJws(idToken, "the ID token", "encrypted ID tokens are not supported", OidcProtocolException.InvalidIdToken);
 
         var result = await ValidateSignatureIssuerAudienceAsync(idToken, unverified, provider, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
@@ -84,19 +68,7 @@ internal sealed class IdTokenValidator
     /// </summary>
     public async Task<JsonWebToken> ValidateRefreshedAsync(string idToken, ProviderMetadata provider, string expectedSubject, CancellationToken cancellationToken)
     {
-        if (idToken.Length > MaxTokenLength)
-        {
-            throw OidcProtocolException.InvalidIdToken("the refreshed ID token is larger than 64 KiB");
-        }
-        JsonWebToken unverified;
-        try
-        {
-            unverified = _handler.ReadJsonWebToken(idToken);
-        }
-        catch (ArgumentException ex)
-        {
-            throw OidcProtocolException.InvalidIdToken("the refreshed ID token is not a well-formed JWS", ex);
-        }
+        var unverified = ReadJws(idToken, "the refreshed ID token", "encrypted ID tokens are not supported", OidcProtocolException.InvalidIdToken);
         var result = await ValidateSignatureIssuerAudienceAsync(idToken, unverified, provider, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
         {
@@ -117,29 +89,39 @@ internal sealed class IdTokenValidator
     /// </summary>
     public async Task<JsonWebToken> ValidateSignedUserInfoAsync(string jwt, ProviderMetadata provider, CancellationToken cancellationToken)
     {
-        if (jwt.Length > MaxTokenLength)
-        {
-            throw OidcProtocolException.InvalidUserInfo("the signed userinfo response is larger than 64 KiB");
-        }
-        JsonWebToken unverified;
-        try
-        {
-            unverified = _handler.ReadJsonWebToken(jwt);
-        }
-        catch (ArgumentException ex)
-        {
-            throw OidcProtocolException.InvalidUserInfo("the signed userinfo response is not a well-formed JWS", ex);
-        }
-        if (unverified.IsEncrypted)
-        {
-            throw OidcProtocolException.InvalidUserInfo("encrypted userinfo responses are not supported");
-        }
+        var unverified = ReadJws(jwt, "the signed userinfo response", "encrypted userinfo responses are not supported", OidcProtocolException.InvalidUserInfo);
         var result = await ValidateSignatureIssuerAudienceAsync(jwt, unverified, provider, cancellationToken, requireIssuerAndAudience: false).ConfigureAwait(false);
         if (!result.IsValid)
         {
             throw OidcProtocolException.InvalidUserInfo($"the signed userinfo response failed validation: {result.Exception?.GetType().Name}", result.Exception);
         }
         return (JsonWebToken)result.SecurityToken;
+    }
+
+    /// <summary>
+    /// Parses a compact JWS with IdentityModel, refusing what is far too large to be a real token (an attack on the
+    /// parser) and JWEs (not supported), each with the failure kind of the caller.
+    /// </summary>
+    private JsonWebToken ReadJws(string jwt, string what, string encryptedDetail, Func<string, Exception?, OidcProtocolException> invalid)
+    {
+        if (jwt.Length > MaxTokenLength)
+        {
+            throw invalid(what + " is larger than 64 KiB", null);
+        }
+        JsonWebToken token;
+        try
+        {
+            token = _handler.ReadJsonWebToken(jwt);
+        }
+        catch (ArgumentException ex)
+        {
+            throw invalid(what + " is not a well-formed JWS", ex);
+        }
+        if (token.IsEncrypted)
+        {
+            throw invalid(encryptedDetail, null);
+        }
+        return token;
     }
 
     /// <summary>Signature (refreshing the JWKS once for an unknown key), algorithm, issuer and audience by IdentityModel.</summary>
