@@ -19,9 +19,13 @@ internal static class SessionLifetime
         DateTimeOffset.FromUnixTimeSeconds(Math.Min(session.ExpiresAt, session.LastActivityAt + (long)options.InactivityTimeout.TotalSeconds));
 
     /// <summary>True when the activity time is old enough to be worth a write.</summary>
-    public static bool ShouldSlide(OidcSession session, OidcSessionOptions options, long now)
+    public static bool ShouldSlide(OidcSession session, OidcSessionOptions options, long now) =>
+        ShouldSlide(session.LastActivityAt, options, now);
+
+    /// <summary>True when an activity time written at <paramref name="lastActivityAt"/> is old enough to be worth a write.</summary>
+    public static bool ShouldSlide(long lastActivityAt, OidcSessionOptions options, long now)
     {
         var interval = Math.Min((long)options.InactivityTimeout.TotalSeconds / 10, 60);
-        return now - session.LastActivityAt >= Math.Max(interval, 1);
+        return now - lastActivityAt >= Math.Max(interval, 1);
     }
 }

@@ -98,7 +98,7 @@ internal sealed class SessionManager
             _client.Write(context, handle.Session);
             return;
         }
-        if (_slidAt.TryGet(handle.Id, out var slid) && SessionLifetime.ShouldSlide(new OidcSession { Issuer = "", Subject = "", RemoteUser = "", LastActivityAt = slid }, _options, now) is false)
+        if (_slidAt.TryGet(handle.Id, out var slid) && !SessionLifetime.ShouldSlide(slid, _options, now))
         {
             return;
         }
