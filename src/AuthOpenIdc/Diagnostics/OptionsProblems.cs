@@ -1,3 +1,5 @@
+using AuthOpenIdc.Protocol;
+using AuthOpenIdc.RelyingParty;
 using Microsoft.Extensions.Options;
 
 namespace AuthOpenIdc;
@@ -47,6 +49,62 @@ internal sealed class OptionsProblems
         if (value <= TimeSpan.Zero)
         {
             Fail(key, "must be positive", directive);
+        }
+    }
+
+    private static readonly string[] HmacAlgorithms = ["HS256", "HS384", "HS512"];
+    private static readonly string[] AsymmetricAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+
+    /// <summary>
+    /// The client-authentication settings the RP and the resource server share: a secret where one is needed, one
+    /// long enough to be an HMAC key for <c>client_secret_jwt</c> (IdentityModel refuses keys under 256 bits), and
+    /// loadable private keys fitting the algorithm for <c>private_key_jwt</c>.
+    /// </summary>
+    public void ClientAuthentication(TokenEndpointAuthMethod method, string? secret, OidcClientAssertionOptions assertion, string secretDirective, string methodKey)
+    {
+        if (method is not (TokenEndpointAuthMethod.None or TokenEndpointAuthMethod.PrivateKeyJwt) && string.IsNullOrEmpty(secret))
+        {
+            Fail("ClientSecret", $"is required unless {methodKey} is None or PrivateKeyJwt", secretDirective);
+        }
+        if (method is not (TokenEndpointAuthMethod.ClientSecretJwt or TokenEndpointAuthMethod.PrivateKeyJwt))
+        {
+            return;
+        }
+        Positive(assertion.Lifetime, "ClientAssertion:Lifetime", null);
+        var algorithm = assertion.Algorithm;
+        if (method == TokenEndpointAuthMethod.ClientSecretJwt)
+        {
+            if (!string.IsNullOrEmpty(secret) && System.Text.Encoding.UTF8.GetByteCount(secret) < 32)
+            {
+                Fail("ClientSecret", "must be at least 32 bytes for ClientSecretJwt (an HMAC key under 256 bits is refused)", secretDirective);
+            }
+            if (algorithm is not null && Array.IndexOf(HmacAlgorithms, algorithm) < 0)
+            {
+                Fail("ClientAssertion:Algorithm", "must be HS256, HS384 or HS512 for ClientSecretJwt", methodKey == "TokenEndpointAuthMethod" ? "OIDCProviderTokenEndpointAuth" : "OIDCOAuthIntrospectionEndpointAuth");
+            }
+            return;
+        }
+        if (algorithm is not null && Array.IndexOf(AsymmetricAlgorithms, algorithm) < 0)
+        {
+            Fail("ClientAssertion:Algorithm", "must be one of RS256..512, PS256..512, ES256..512 for PrivateKeyJwt", methodKey == "TokenEndpointAuthMethod" ? "OIDCProviderTokenEndpointAuth" : "OIDCOAuthIntrospectionEndpointAuth");
+            return;
+        }
+        if (assertion.PrivateKeyFiles.Count == 0)
+        {
+            Fail("ClientAssertion:PrivateKeyFiles", "needs at least one private key for PrivateKeyJwt", "OIDCPrivateKeyFiles");
+            return;
+        }
+        try
+        {
+            var keys = ClientKeys.Load(assertion.PrivateKeyFiles);
+            if (algorithm is not null && !keys.Keys.Any(k => ClientKeys.Fits(k, algorithm)))
+            {
+                Fail("ClientAssertion:PrivateKeyFiles", $"has no key for the algorithm {algorithm}", "OIDCPrivateKeyFiles");
+            }
+        }
+        catch (FormatException ex)
+        {
+            Fail("ClientAssertion:PrivateKeyFiles", ex.Message, "OIDCPrivateKeyFiles");
         }
     }
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using AuthOpenIdc.RelyingParty;
 
@@ -11,6 +8,7 @@ internal sealed class TokenEndpointClient
 {
     private readonly OidcRelyingPartyOptions _options;
     private readonly OpBackchannel _backchannel;
+    private readonly ClientAuthenticator _client;
 
     /// <summary>Configured extra parameters can never carry client credentials (which would be sent twice).</summary>
     private static readonly HashSet<string> ClientAuthenticationParameters = new(StringComparer.Ordinal)
@@ -18,10 +16,11 @@ internal sealed class TokenEndpointClient
         "client_id", "client_secret", "client_assertion", "client_assertion_type",
     };
 
-    public TokenEndpointClient(OidcRelyingPartyOptions options, OpBackchannel backchannel)
+    public TokenEndpointClient(OidcRelyingPartyOptions options, OpBackchannel backchannel, ClientAuthenticator client)
     {
         _options = options;
         _backchannel = backchannel;
+        _client = client;
     }
 
     public Task<TokenResponse> RedeemCodeAsync(ProviderMetadata provider, string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken)
@@ -33,7 +32,7 @@ internal sealed class TokenEndpointClient
             new("redirect_uri", redirectUri),
             new("code_verifier", codeVerifier),
         };
-        return SendAsync(provider.TokenEndpoint, form, cancellationToken);
+        return SendAsync(provider, form, cancellationToken);
     }
 
     /// <summary>The refresh-token grant (RFC 6749 §6); scope is left out, so the OP keeps the granted one.</summary>
@@ -44,23 +43,23 @@ internal sealed class TokenEndpointClient
             new("grant_type", "refresh_token"),
             new("refresh_token", refreshToken),
         };
-        return SendAsync(provider.TokenEndpoint, form, cancellationToken);
+        return SendAsync(provider, form, cancellationToken);
     }
 
     /// <summary>
     /// RFC 7009 revocation with the same client authentication. Best effort: the RP forgets the token either way,
     /// so a refusal is only logged by the caller.
     /// </summary>
-    public async Task<bool> RevokeAsync(string endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(ProviderMetadata provider, string endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>> { new("token", token), new("token_type_hint", tokenTypeHint) };
-        var response = await PostWithClientAuthenticationAsync(endpoint, form, extraParameters: false, cancellationToken).ConfigureAwait(false);
+        var response = await PostWithClientAuthenticationAsync(provider, endpoint, form, extraParameters: false, cancellationToken).ConfigureAwait(false);
         return response.StatusCode == 200;
     }
 
-    private async Task<TokenResponse> SendAsync(string endpoint, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    private async Task<TokenResponse> SendAsync(ProviderMetadata provider, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
-        var response = await PostWithClientAuthenticationAsync(endpoint, form, extraParameters: true, cancellationToken).ConfigureAwait(false);
+        var response = await PostWithClientAuthenticationAsync(provider, provider.TokenEndpoint, form, extraParameters: true, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is >= 400 and < 500)
         {
             throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{SafeErrorCode(response.Body)}'");
@@ -78,7 +77,7 @@ internal sealed class TokenEndpointClient
         return tokens;
     }
 
-    private async Task<OpBackchannel.Response> PostWithClientAuthenticationAsync(string endpoint, List<KeyValuePair<string, string>> form, bool extraParameters, CancellationToken cancellationToken)
+    private async Task<OpBackchannel.Response> PostWithClientAuthenticationAsync(ProviderMetadata provider, string endpoint, List<KeyValuePair<string, string>> form, bool extraParameters, CancellationToken cancellationToken)
     {
         foreach (var (name, value) in extraParameters ? _options.TokenEndpointParameters : new Dictionary<string, string>())
         {
@@ -87,23 +86,8 @@ internal sealed class TokenEndpointClient
                 form.Add(new(name, value));
             }
         }
-        AuthenticationHeaderValue? authorization = null;
-        switch (_options.TokenEndpointAuthMethod)
-        {
-            case TokenEndpointAuthMethod.ClientSecretBasic:
-                // RFC 6749 §2.3.1: id and secret are form-encoded before the Basic encoding.
-                var credentials = WebUtility.UrlEncode(_options.ClientId!) + ":" + WebUtility.UrlEncode(_options.ClientSecret ?? string.Empty);
-                authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-                break;
-            case TokenEndpointAuthMethod.ClientSecretPost:
-                form.Add(new("client_id", _options.ClientId!));
-                form.Add(new("client_secret", _options.ClientSecret ?? string.Empty));
-                break;
-            default:
-                form.Add(new("client_id", _options.ClientId!));
-                break;
-        }
-
+        // An assertion's audience is the token endpoint (OIDC Core §9) for revocation too, or the issuer.
+        var authorization = _client.Apply(form, provider.TokenEndpoint, provider.Issuer);
         return await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
     }
 

@@ -30,8 +30,8 @@ internal static class LocalLogout
         if (provider?.RevocationEndpoint is { } revocation && options.RevokeTokensOnLogout && session is not null)
         {
             // The refresh token first: revoking it ends the grant, so the access token cannot be renewed meanwhile.
-            await RevokeAsync(runtime, revocation, session.RefreshToken, "refresh_token", context.RequestAborted).ConfigureAwait(false);
-            await RevokeAsync(runtime, revocation, session.AccessToken, "access_token", context.RequestAborted).ConfigureAwait(false);
+            await RevokeAsync(runtime, provider, revocation, session.RefreshToken, "refresh_token", context.RequestAborted).ConfigureAwait(false);
+            await RevokeAsync(runtime, provider, revocation, session.AccessToken, "access_token", context.RequestAborted).ConfigureAwait(false);
         }
         if (provider?.EndSessionEndpoint is not { } endSession || session?.IdToken is not { } idToken)
         {
@@ -51,7 +51,7 @@ internal static class LocalLogout
         return QueryHelpers.AddQueryString(endSession, parameters);
     }
 
-    private static async Task RevokeAsync(RelyingPartyRuntime runtime, string endpoint, string? token, string hint, CancellationToken cancellationToken)
+    private static async Task RevokeAsync(RelyingPartyRuntime runtime, ProviderMetadata provider, string endpoint, string? token, string hint, CancellationToken cancellationToken)
     {
         if (token is null)
         {
@@ -59,7 +59,7 @@ internal static class LocalLogout
         }
         try
         {
-            if (!await runtime.TokenEndpoint.RevokeAsync(endpoint, token, hint, cancellationToken).ConfigureAwait(false))
+            if (!await runtime.TokenEndpoint.RevokeAsync(provider, endpoint, token, hint, cancellationToken).ConfigureAwait(false))
             {
                 AuthOpenIdcLog.RevocationRefused(runtime.Logger, hint);
             }

@@ -95,6 +95,9 @@ public sealed class OidcRelyingPartyOptions : AuthenticationSchemeOptions
     /// <summary>Client authentication at the token endpoint (<c>OIDCProviderTokenEndpointAuth</c>).</summary>
     public TokenEndpointAuthMethod TokenEndpointAuthMethod { get; set; } = TokenEndpointAuthMethod.ClientSecretBasic;
 
+    /// <summary>The JWT client assertions of <see cref="TokenEndpointAuthMethod.ClientSecretJwt"/> and <see cref="TokenEndpointAuthMethod.PrivateKeyJwt"/>.</summary>
+    public OidcClientAssertionOptions ClientAssertion { get; } = new();
+
     /// <summary>Extra form parameters of the token request (<c>OIDCProviderTokenEndpointParams</c>).</summary>
     public IDictionary<string, string> TokenEndpointParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -31,10 +31,7 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("ClientId", "is required", "OIDCClientID");
         }
-        if (options.TokenEndpointAuthMethod != TokenEndpointAuthMethod.None && string.IsNullOrEmpty(options.ClientSecret))
-        {
-            Fail("ClientSecret", "is required unless TokenEndpointAuthMethod is None", "OIDCClientSecret");
-        }
+        problems.ClientAuthentication(options.TokenEndpointAuthMethod, options.ClientSecret, options.ClientAssertion, "OIDCClientSecret", "TokenEndpointAuthMethod");
         if (options.DisableDiscovery)
         {
             problems.Url(options.Issuer, "Issuer", "OIDCProviderIssuer", true, false);

@@ -24,7 +24,9 @@ internal sealed class RelyingPartyRuntime
         Logger = loggerFactory.CreateLogger("AuthOpenIdc.RelyingParty");
         var backchannel = new OpBackchannel(httpClientFactory, options.BackchannelTimeout, options.RequireHttpsMetadata);
         Provider = new ProviderMetadataCache(options, backchannel, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
-        TokenEndpoint = new TokenEndpointClient(options, backchannel);
+        ClientKeys = new Lazy<ClientKeys>(() => Protocol.ClientKeys.Load(options.ClientAssertion.PrivateKeyFiles));
+        var client = new ClientAuthenticator(options.TokenEndpointAuthMethod, options.ClientId ?? string.Empty, options.ClientSecret, options.ClientAssertion, ClientKeys, time);
+        TokenEndpoint = new TokenEndpointClient(options, backchannel, client);
         IdTokenValidator = new IdTokenValidator(options, Provider, cache, time, loggerFactory.CreateLogger("AuthOpenIdc.Protocol"));
         UserInfo = new UserInfoClient(backchannel, IdTokenValidator);
         var protector = dataProtection.CreateProtector("AuthOpenIdc.RelyingParty", scheme);
@@ -57,6 +59,9 @@ internal sealed class RelyingPartyRuntime
     public ILogger Logger { get; }
     public ProviderMetadataCache Provider { get; }
     public TokenEndpointClient TokenEndpoint { get; }
+
+    /// <summary>The RP's private keys (<c>private_key_jwt</c>), loaded on first use: the validator reports bad ones at startup.</summary>
+    public Lazy<ClientKeys> ClientKeys { get; }
     public UserInfoClient UserInfo { get; }
     public IdTokenValidator IdTokenValidator { get; }
     public SessionCookie SessionCookie { get; }

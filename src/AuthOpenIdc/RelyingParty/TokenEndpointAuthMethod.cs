@@ -13,4 +13,10 @@ public enum TokenEndpointAuthMethod
 
     /// <summary>A public client: only <c>client_id</c>, protected by PKCE.</summary>
     None,
+
+    /// <summary>A JWT client assertion signed with HMAC over the client secret (<c>client_secret_jwt</c>).</summary>
+    ClientSecretJwt,
+
+    /// <summary>A JWT client assertion signed with the RP's private key (<c>private_key_jwt</c>, <see cref="OidcClientAssertionOptions.PrivateKeyFiles"/>).</summary>
+    PrivateKeyJwt,
 }

@@ -49,7 +49,7 @@ public sealed class ConfigurationTests
         });
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("AuthOpenIdc:RelyingParty:ClientId is required (OIDCClientID)", failure.Failures);
-        Assert.Contains("AuthOpenIdc:RelyingParty:ClientSecret is required unless TokenEndpointAuthMethod is None (OIDCClientSecret)", failure.Failures);
+        Assert.Contains("AuthOpenIdc:RelyingParty:ClientSecret is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt (OIDCClientSecret)", failure.Failures);
         Assert.Contains("AuthOpenIdc:RelyingParty:Issuer must be https while RequireHttpsMetadata is true (OIDCProviderIssuer)", failure.Failures);
         Assert.Contains("AuthOpenIdc:RelyingParty:RedirectUri must be a path starting with / or an absolute http(s) URL (OIDCRedirectURI)", failure.Failures);
     }

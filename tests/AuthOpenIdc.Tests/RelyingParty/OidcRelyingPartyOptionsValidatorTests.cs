@@ -69,9 +69,9 @@ public class OidcRelyingPartyOptionsValidatorTests
         var options = Valid();
         options.ClientSecret = null;
 
-        AssertSingleFailure(options, P + "ClientSecret is required unless TokenEndpointAuthMethod is None (OIDCClientSecret)");
+        AssertSingleFailure(options, P + "ClientSecret is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt (OIDCClientSecret)");
         options.TokenEndpointAuthMethod = TokenEndpointAuthMethod.ClientSecretPost;
-        AssertSingleFailure(options, P + "ClientSecret is required unless TokenEndpointAuthMethod is None (OIDCClientSecret)");
+        AssertSingleFailure(options, P + "ClientSecret is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt (OIDCClientSecret)");
         options.TokenEndpointAuthMethod = TokenEndpointAuthMethod.None;
         Assert.True(_validator.Validate(Scheme, options).Succeeded);
     }
@@ -357,7 +357,7 @@ public class OidcRelyingPartyOptionsValidatorTests
         string[] expected =
         [
             P + "ClientId is required (OIDCClientID)",
-            P + "ClientSecret is required unless TokenEndpointAuthMethod is None (OIDCClientSecret)",
+            P + "ClientSecret is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt (OIDCClientSecret)",
             P + "Issuer or MetadataUrl is required (OIDCProviderIssuer / OIDCProviderMetadataURL)",
             P + "RedirectUri must be a path starting with / or an absolute http(s) URL (OIDCRedirectURI)",
             P + "IdTokenSigningAlgorithms must not contain none: unsigned ID tokens are never accepted (OIDCIDTokenSignedResponseAlg)",
@@ -408,5 +408,33 @@ public class OidcRelyingPartyOptionsValidatorTests
         var result = _validator.Validate(Scheme, options);
         Assert.True(result.Failed, "validation passed");
         Assert.Equal(expected, result.Failures);
+    }
+
+    [Fact]
+    public void Jwt_client_authentication_needs_a_long_secret_or_loadable_keys_fitting_the_algorithm()
+    {
+        var shortSecret = Valid();
+        shortSecret.TokenEndpointAuthMethod = TokenEndpointAuthMethod.ClientSecretJwt;
+        shortSecret.ClientSecret = "too-short";
+        shortSecret.ClientAssertion.Algorithm = "RS256";
+        var noKeys = Valid();
+        noKeys.TokenEndpointAuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt;
+        noKeys.ClientSecret = null;
+        var wrongAlg = Valid();
+        wrongAlg.TokenEndpointAuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt;
+        using var ec = System.Security.Cryptography.ECDsa.Create();
+        wrongAlg.ClientAssertion.PrivateKeyFiles.Add(ec.ExportPkcs8PrivateKeyPem());
+        wrongAlg.ClientAssertion.Algorithm = "RS256";
+        var good = Valid();
+        good.TokenEndpointAuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt;
+        good.ClientSecret = null;
+        good.ClientAssertion.PrivateKeyFiles.Add(ec.ExportPkcs8PrivateKeyPem());
+
+        var failures = _validator.Validate(Scheme, shortSecret).Failures!;
+        Assert.Contains(P + "ClientSecret must be at least 32 bytes for ClientSecretJwt (an HMAC key under 256 bits is refused) (OIDCClientSecret)", failures);
+        Assert.Contains(P + "ClientAssertion:Algorithm must be HS256, HS384 or HS512 for ClientSecretJwt (OIDCProviderTokenEndpointAuth)", failures);
+        Assert.Contains(P + "ClientAssertion:PrivateKeyFiles needs at least one private key for PrivateKeyJwt (OIDCPrivateKeyFiles)", _validator.Validate(Scheme, noKeys).Failures!);
+        Assert.Contains(P + "ClientAssertion:PrivateKeyFiles has no key for the algorithm RS256 (OIDCPrivateKeyFiles)", _validator.Validate(Scheme, wrongAlg).Failures!);
+        Assert.True(_validator.Validate(Scheme, good).Succeeded, _validator.Validate(Scheme, good).FailureMessage);
     }
 }
