@@ -50,6 +50,7 @@ internal sealed class RelyingPartyRuntime
             new JwksEndpoint(),
             new SessionManagementEndpoint(),
             new AdminEndpoint(),
+            new ThirdPartyLoginEndpoint(),
             new AuthorizationResponseEndpoint(),
         ]);
     }
