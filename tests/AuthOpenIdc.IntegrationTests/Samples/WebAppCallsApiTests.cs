@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using AuthOpenIdc.IntegrationTests.Infrastructure.NodeOp;
 using AuthOpenIdc.IntegrationTests.Infrastructure.Rp;
 using AuthOpenIdc.IntegrationTests.Infrastructure.Samples;
@@ -56,5 +57,41 @@ public sealed class WebAppCallsApiTests
         Assert.Contains("alice@example.com", me, StringComparison.Ordinal);
         Assert.Contains("realm_access", me, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_refreshed_access_token_is_still_one_for_the_api()
+    {
+        var issuer = _op.Provider.IssuerString;
+        await using var api = await SampleApp.StartAsync(SampleProject.Api,
+            new Dictionary<string, string> { ["AuthOpenIdc:ResourceServer:Issuer"] = issuer });
+        await using var web = await SampleApp.StartAsync(SampleProject.WebApp, new Dictionary<string, string>
+        {
+            ["AuthOpenIdc:RelyingParty:Issuer"] = issuer,
+            ["SampleApi:BaseUrl"] = api.BaseUrl.AbsoluteUri,
+            // The demo OP's tokens for the API live 300 s: refresh as soon as one second has passed.
+            ["AuthOpenIdc:RelyingParty:RefreshAccessTokenBeforeExpiry"] = "00:04:59",
+        });
+        using var browser = RpApp.NewBrowser();
+
+        using var login = await OidcLoginDriver.LoginAsync(browser, web.Url("/call-api"), "bob");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var again = WebUtility.HtmlDecode(await browser.GetStringAsync(web.Url("/call-api")));
+
+        var logs = $"{Environment.NewLine}--- web app ---{Environment.NewLine}{web.AllLogs()}{Environment.NewLine}--- API ---{Environment.NewLine}{api.AllLogs()}";
+        Assert.True(login.StatusCode == HttpStatusCode.OK, login + logs);
+        var first = TokenId(WebUtility.HtmlDecode(login.Body));
+        var second = TokenId(again);
+        Assert.NotEqual(first, second);
+        Assert.Contains("GET /api/whoami</code></h2><p>→ <b>200 OK</b>", again, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"bob\"", again, StringComparison.Ordinal);
+    }
+
+    /// <summary>The <c>jti</c> of the access token, as the API's <c>/api/whoami</c> shows it on the page.</summary>
+    private static string TokenId(string page)
+    {
+        var match = Regex.Match(page, "\"type\": \"jti\",\\s*\"value\": \"([^\"]+)\"");
+        Assert.True(match.Success, page);
+        return match.Groups[1].Value;
     }
 }
