@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # AuthOpenIdc build script (POSIX twin of build.ps1). Verbs:
 #   test   install what the tests need (npm packages), build, run every test, print "N passed, N failed"
-#   demo   start the demo OP (npm oidc-provider) and the sample app on http://127.0.0.1:5000
+#   demo   start the demo OP (npm oidc-provider), the API sample on http://127.0.0.1:5002 and the web app on :5000
 #   pack   build the NuGet package into artifacts/
 #   bench  run the benchmarks (see docs/performance.md)
 set -eu
@@ -53,16 +53,54 @@ cmd_test() {
   exit $status
 }
 
+# The demo: the OP, the API sample and the web app sample, each its own process; all of them stop together.
 cmd_demo() {
   need dotnet
   ensure_op
   OP_PORT=${OP_PORT:-9090}
-  node tests/oidc-provider/server.mjs --port "$OP_PORT" &
-  op_pid=$!
-  trap 'kill $op_pid 2>/dev/null || true' EXIT INT TERM
-  echo "Demo OP: http://127.0.0.1:$OP_PORT (any user name logs in; names starting with 'admin' get the admin role)"
-  echo "Demo app: http://127.0.0.1:5000  (Ctrl+C stops both)"
-  dotnet run --project src/samples/AuthOpenIdc.Samples.WebApp -c Release -- --urls "${DEMO_URLS:-http://127.0.0.1:5000}"
+  issuer="http://127.0.0.1:$OP_PORT"
+  api_url=${DEMO_API_URL:-http://127.0.0.1:5002}
+  app_urls=${DEMO_URLS:-http://127.0.0.1:5000}
+  # DEMO_API_VALIDATION=introspection: the API introspects opaque tokens instead of validating JWTs locally (both apps
+  # then run in the Introspection environment, i.e. read their appsettings.Introspection.json).
+  case "${DEMO_API_VALIDATION:-jwt}" in
+    jwt) environment=${ASPNETCORE_ENVIRONMENT:-Production}; validation="validated locally as JWTs" ;;
+    introspection) environment=Introspection; validation="validated by introspection" ;;
+    *) echo "build.sh: DEMO_API_VALIDATION must be 'jwt' or 'introspection'" >&2; exit 2 ;;
+  esac
+  # Build first, one project at a time (they share the library's output), then run the built apps directly.
+  log=$(mktemp)
+  for sample in Api WebApp; do
+    dotnet build "src/samples/AuthOpenIdc.Samples.$sample" -c Release -nologo -v q >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  done
+  rm -f "$log"
+
+  pids=""
+  # Ctrl+C reaches every process of the terminal's group, but background jobs of a script ignore SIGINT:
+  # so on any exit, stop what was started here, by process id, and wait for it.
+  stop_all() { for pid in $pids; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+  trap stop_all EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # run_sample NAME ARGS...: starts the built sample in its own folder (its content root, where appsettings.json is).
+  run_sample() {
+    name=$1; shift
+    (cd "src/samples/AuthOpenIdc.Samples.$name" && exec dotnet "bin/Release/net10.0/AuthOpenIdc.Samples.$name.dll" --environment "$environment" "$@") &
+    pids="$pids $!"
+  }
+
+  node tests/oidc-provider/server.mjs --port "$OP_PORT" </dev/null &
+  pids="$pids $!"
+  run_sample Api --urls "$api_url" --AuthOpenIdc:ResourceServer:Issuer="$issuer"
+  run_sample WebApp --urls "$app_urls" --AuthOpenIdc:RelyingParty:Issuer="$issuer" --SampleApi:BaseUrl="$api_url"
+  echo "Demo OP:  $issuer (any user name logs in; names starting with 'admin' get the admin role)"
+  echo "Demo API: $api_url (/health public, /api/whoami and /api/orders need a bearer token, $validation)"
+  echo "Demo app: $app_urls (/call-api calls the API with your session's access token; Ctrl+C stops all three)"
+  # Until Ctrl+C, or until one of them exits (a port in use, for example): then the trap stops the others.
+  while :; do
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null || { echo "build.sh: a demo process exited; stopping the others" >&2; exit 1; }; done
+    sleep 1
+  done
 }
 
 cmd_pack() {

@@ -23,6 +23,14 @@ import { parseArgs } from 'node:util';
 import Provider, { errors, interactionPolicy } from 'oidc-provider';
 
 const TEST_API = 'urn:authopenidc:test-api';
+// The same API with opaque (reference) access tokens, which only introspection can validate: oidc-provider does not
+// introspect its own JWT access tokens ("Structured JWT Tokens cannot be introspected").
+const TEST_API_OPAQUE = 'urn:authopenidc:test-api-opaque';
+// The resource servers (RFC 8707 resource indicators) and the access tokens the OP issues for each.
+const RESOURCE_SERVERS = new Map([
+  [TEST_API, { scope: 'api:read api:write', audience: TEST_API, accessTokenFormat: 'jwt', accessTokenTTL: 300, jwt: { sign: { alg: 'RS256' } } }],
+  [TEST_API_OPAQUE, { scope: 'api:read api:write', audience: TEST_API_OPAQUE, accessTokenFormat: 'opaque', accessTokenTTL: 300 }],
+]);
 // Seconds of leeway for expiry checks (oidc-provider's default is 15). Stored entries live this much longer than
 // their TTL, like in oidc-provider's own memory adapter, so the leeway actually applies (e.g. at /me).
 const CLOCK_TOLERANCE = 5;
@@ -390,16 +398,9 @@ async function createProvider(issuer) {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
         getResourceServerInfo: async (_ctx, resourceIndicator, _client) => {
-          if (resourceIndicator === TEST_API) {
-            return {
-              scope: 'api:read api:write',
-              audience: TEST_API,
-              accessTokenFormat: 'jwt',
-              accessTokenTTL: 300,
-              jwt: { sign: { alg: 'RS256' } },
-            };
-          }
-          throw new errors.InvalidTarget();
+          const info = RESOURCE_SERVERS.get(resourceIndicator);
+          if (!info) throw new errors.InvalidTarget();
+          return structuredClone(info);
         },
         useGrantedResource: async () => true,
       },

@@ -1,5 +1,6 @@
 using AuthOpenIdc.IntegrationTests.Infrastructure.Browser;
 using AuthOpenIdc.IntegrationTests.Infrastructure.NodeOp;
+using AuthOpenIdc.IntegrationTests.Infrastructure.Samples;
 
 namespace AuthOpenIdc.IntegrationTests.Browser;
 
@@ -27,7 +28,8 @@ public sealed class SpaBrowserTests
         {
             Assert.Fail(missing);
         }
-        await using var spa = await SpaSampleApp.StartAsync(_op.Provider.IssuerString);
+        await using var spa = await SampleApp.StartAsync(SampleProject.Spa,
+            new Dictionary<string, string> { ["AuthOpenIdc:RelyingParty:Issuer"] = _op.Provider.IssuerString });
 
         var environment = new Dictionary<string, string>();
         if (Environment.GetEnvironmentVariable("SPA_TEST_SCREENSHOT") is { Length: > 0 } screenshot)

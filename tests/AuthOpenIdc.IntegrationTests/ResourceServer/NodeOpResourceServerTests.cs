@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthOpenIdc.IntegrationTests.Infrastructure.NodeOp;
 using AuthOpenIdc.IntegrationTests.Infrastructure.Rp;
@@ -31,24 +29,7 @@ public sealed class NodeOpResourceServerTests
     private NodeOidcProvider Op => _fixture.Provider;
 
     /// <summary>A client_credentials token of <c>rs-client</c>; with <paramref name="resource"/> a JWT for that API.</summary>
-    private async Task<string> ClientCredentialsTokenAsync(string? resource)
-    {
-        using var http = new HttpClient();
-        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (resource is not null)
-        {
-            form.Add(new("resource", resource));
-            form.Add(new("scope", NodeOpClients.TestApiScopes));
-        }
-        using var request = new HttpRequestMessage(HttpMethod.Post, Op.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(
-            NodeOpClients.ResourceServerClientId + ":" + NodeOpClients.ResourceServerClientSecret)));
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("access_token").GetString()!;
-    }
+    private Task<string> ClientCredentialsTokenAsync(string? resource) => Op.ClientCredentialsTokenAsync(resource);
 
     private static async Task<HttpResponseMessage> CallAsync(RsApp rs, string token, string path = "/api/me")
     {

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace AuthOpenIdc.IntegrationTests.Infrastructure.NodeOp;
 
@@ -110,6 +112,34 @@ public sealed class NodeOidcProvider : IAsyncDisposable
         }
 
         return new Uri(IssuerString + pathAndQuery, UriKind.Absolute);
+    }
+
+    /// <summary>
+    /// An access token from a client_credentials grant of <see cref="NodeOpClients.ResourceServerClientId"/>: for the API
+    /// <paramref name="resource"/> (a JWT for <see cref="NodeOpClients.TestApiResource"/>, opaque for
+    /// <see cref="NodeOpClients.TestApiOpaqueResource"/>) with <paramref name="scope"/>, or, with no resource, an opaque
+    /// token without scope.
+    /// </summary>
+    public async Task<string> ClientCredentialsTokenAsync(string? resource, string scope = NodeOpClients.TestApiScopes)
+    {
+        using var http = new HttpClient();
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (resource is not null)
+        {
+            form.Add(new("resource", resource));
+            form.Add(new("scope", scope));
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            NodeOpClients.ResourceServerClientId + ":" + NodeOpClients.ResourceServerClientSecret)));
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The OP refused the client_credentials grant: {(int)response.StatusCode} {body}");
+        }
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>The last (up to 200) lines the OP wrote to stderr, oldest first.</summary>

@@ -48,7 +48,10 @@ public static class NodeOpClients
     /// <summary>The resource indicator that yields RS256 JWT access tokens (audience the same, scopes <see cref="TestApiScopes"/>).</summary>
     public const string TestApiResource = "urn:authopenidc:test-api";
 
-    /// <summary>The scopes of <see cref="TestApiResource"/>.</summary>
+    /// <summary>The resource indicator that yields opaque access tokens, validated by introspection (audience the same, scopes <see cref="TestApiScopes"/>).</summary>
+    public const string TestApiOpaqueResource = "urn:authopenidc:test-api-opaque";
+
+    /// <summary>The scopes of <see cref="TestApiResource"/> and <see cref="TestApiOpaqueResource"/>.</summary>
     public const string TestApiScopes = "api:read api:write";
 
     /// <summary>Kid of the RS256 signing key.</summary>

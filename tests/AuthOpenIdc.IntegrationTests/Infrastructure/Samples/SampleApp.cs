@@ -11,24 +11,41 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AuthOpenIdc.IntegrationTests.Infrastructure.Browser;
+namespace AuthOpenIdc.IntegrationTests.Infrastructure.Samples;
 
 /// <summary>
-/// The SPA sample (<c>src/samples/AuthOpenIdc.Samples.Spa</c>) running in this process on real Kestrel
-/// (127.0.0.1, a free port), with its own appsettings.json and wwwroot, pointed at another OP. Its assembly is
-/// loaded from the sample's build output (built here first when missing or older than its sources), and
-/// <c>SpaApp.Build</c> creates the app; the library it uses is this test assembly's AuthOpenIdc. Log lines are
-/// captured.
+/// A sample under <c>src/samples/</c>: its project name and the static class whose public
+/// <c>Build(string[], Action&lt;WebApplicationBuilder&gt;?)</c> creates its app.
 /// </summary>
-public sealed class SpaSampleApp : IAsyncDisposable
+public sealed record SampleProject(string Name, string BuilderType)
 {
-    private const string ProjectName = "AuthOpenIdc.Samples.Spa";
+    /// <summary>The SPA backend-for-frontend sample.</summary>
+    public static SampleProject Spa { get; } = new("AuthOpenIdc.Samples.Spa", "AuthOpenIdc.Samples.Spa.SpaApp");
+
+    /// <summary>The API sample, protected by the resource server.</summary>
+    public static SampleProject Api { get; } = new("AuthOpenIdc.Samples.Api", "AuthOpenIdc.Samples.Api.ApiApp");
+
+    /// <summary>The web app sample (the RP), which calls the API sample.</summary>
+    public static SampleProject WebApp { get; } = new("AuthOpenIdc.Samples.WebApp", "AuthOpenIdc.Samples.WebApp.SampleWebApp");
+
+    /// <summary>The sample's project folder (its content root).</summary>
+    public string Directory => Path.Combine(NodeOidcProvider.FindRepositoryRoot(), "src", "samples", Name);
+}
+
+/// <summary>
+/// A sample (<see cref="SampleProject"/>) running in this process on real Kestrel (127.0.0.1, a free port), with its
+/// own appsettings.json (and wwwroot), its settings overridden as needed, e.g. to point it at another OP. Its assembly
+/// is loaded from the sample's build output (built here first when missing or older than its sources), and its
+/// <c>Build</c> method creates the app; the library it uses is this test assembly's AuthOpenIdc. Log lines are captured.
+/// </summary>
+public sealed class SampleApp : IAsyncDisposable
+{
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
 
     private readonly WebApplication _app;
 
-    private SpaSampleApp(WebApplication app, Uri baseUrl, ConcurrentQueue<string> logs)
+    private SampleApp(WebApplication app, Uri baseUrl, ConcurrentQueue<string> logs)
     {
         _app = app;
         BaseUrl = baseUrl;
@@ -41,27 +58,27 @@ public sealed class SpaSampleApp : IAsyncDisposable
     /// <summary>Every log line of the app.</summary>
     public ConcurrentQueue<string> Logs { get; }
 
-    /// <summary>The sample's project folder (its content root).</summary>
-    public static string ProjectDirectory => Path.Combine(NodeOidcProvider.FindRepositoryRoot(), "src", "samples", ProjectName);
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>
-    /// Starts the sample with its appsettings.json, overriding the OP's <paramref name="issuer"/> and any
-    /// <paramref name="settings"/> (configuration keys such as <c>AuthOpenIdc:RelyingParty:ClientId</c>).
+    /// Starts <paramref name="project"/> with its appsettings.json (plus appsettings.<paramref name="environment"/>.json),
+    /// overriding any <paramref name="settings"/> (configuration keys such as <c>AuthOpenIdc:RelyingParty:Issuer</c>).
     /// </summary>
-    public static async Task<SpaSampleApp> StartAsync(string issuer, IDictionary<string, string>? settings = null)
+    public static async Task<SampleApp> StartAsync(SampleProject project, IDictionary<string, string>? settings = null, string environment = "Production")
     {
-        var assembly = await LoadSampleAssemblyAsync();
-        var build = assembly.GetType("AuthOpenIdc.Samples.Spa.SpaApp", throwOnError: true)!
+        ArgumentNullException.ThrowIfNull(project);
+        var assembly = await LoadSampleAssemblyAsync(project);
+        var build = assembly.GetType(project.BuilderType, throwOnError: true)!
             .GetMethod("Build", BindingFlags.Public | BindingFlags.Static, [typeof(string[]), typeof(Action<WebApplicationBuilder>)])
-            ?? throw new InvalidOperationException("The SPA sample has no public static SpaApp.Build(string[], Action<WebApplicationBuilder>?).");
+            ?? throw new InvalidOperationException($"{project.BuilderType} has no public static Build(string[], Action<WebApplicationBuilder>?).");
 
         var args = new List<string>
         {
-            $"--contentRoot={ProjectDirectory}",
-            $"--applicationName={ProjectName}",
-            "--environment=Production",
+            $"--contentRoot={project.Directory}",
+            $"--applicationName={project.Name}",
+            $"--environment={environment}",
             "--urls=http://127.0.0.1:0",
-            $"--AuthOpenIdc:RelyingParty:Issuer={issuer}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -81,7 +98,7 @@ public sealed class SpaSampleApp : IAsyncDisposable
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
-            throw new InvalidOperationException($"SpaApp.Build failed: {ex.InnerException.Message}", ex.InnerException);
+            throw new InvalidOperationException($"{project.BuilderType}.Build failed: {ex.InnerException.Message}", ex.InnerException);
         }
 
         try
@@ -94,8 +111,11 @@ public sealed class SpaSampleApp : IAsyncDisposable
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SpaSampleApp(app, new Uri(new Uri(address), "/"), logs);
+        return new SampleApp(app, new Uri(new Uri(address), "/"), logs);
     }
+
+    /// <summary>The absolute URL of <paramref name="pathAndQuery"/> in this app.</summary>
+    public Uri Url(string pathAndQuery) => new(BaseUrl, pathAndQuery);
 
     /// <summary>The app's log, one line per entry.</summary>
     public string AllLogs() => string.Join(Environment.NewLine, Logs);
@@ -107,19 +127,19 @@ public sealed class SpaSampleApp : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static async Task<Assembly> LoadSampleAssemblyAsync()
+    private static async Task<Assembly> LoadSampleAssemblyAsync(SampleProject project)
     {
         // Same configuration and target framework as this test assembly: bin/<Configuration>/<tfm>/.
-        var configuration = typeof(SpaSampleApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var configuration = typeof(SampleApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        var dll = Path.Combine(ProjectDirectory, "bin", configuration, framework, ProjectName + ".dll");
+        var dll = Path.Combine(project.Directory, "bin", configuration, framework, project.Name + ".dll");
 
         await BuildLock.WaitAsync();
         try
         {
-            if (IsStale(dll))
+            if (IsStale(project, dll))
             {
-                await BuildAsync(configuration);
+                await BuildAsync(project, configuration);
             }
         }
         finally
@@ -128,21 +148,21 @@ public sealed class SpaSampleApp : IAsyncDisposable
         }
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The SPA sample was built but '{dll}' does not exist.");
+            throw new InvalidOperationException($"The sample {project.Name} was built but '{dll}' does not exist.");
         }
         // The default load context resolves the sample's own references (AuthOpenIdc, ASP.NET Core) to this
         // process's copies.
         return Assembly.LoadFrom(dll);
     }
 
-    private static bool IsStale(string dll)
+    private static bool IsStale(SampleProject project, string dll)
     {
         if (!File.Exists(dll))
         {
             return true;
         }
         var built = File.GetLastWriteTimeUtc(dll);
-        return new DirectoryInfo(ProjectDirectory)
+        return new DirectoryInfo(project.Directory)
             .EnumerateFiles("*", SearchOption.AllDirectories)
             .Where(f => f.Extension is ".cs" or ".csproj")
             .Where(f => !f.FullName.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -150,7 +170,7 @@ public sealed class SpaSampleApp : IAsyncDisposable
             .Any(f => f.LastWriteTimeUtc > built);
     }
 
-    private static async Task BuildAsync(string configuration)
+    private static async Task BuildAsync(SampleProject project, string configuration)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -163,7 +183,7 @@ public sealed class SpaSampleApp : IAsyncDisposable
             CreateNoWindow = true,
         };
         // No lingering MSBuild or compiler server processes after the test run.
-        foreach (var argument in new[] { "build", Path.Combine(ProjectDirectory, ProjectName + ".csproj"), "-c", configuration, "-nologo", "-v", "q", "-nodeReuse:false", "-p:UseSharedCompilation=false" })
+        foreach (var argument in new[] { "build", Path.Combine(project.Directory, project.Name + ".csproj"), "-c", configuration, "-nologo", "-v", "q", "-nodeReuse:false", "-p:UseSharedCompilation=false" })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -177,7 +197,7 @@ public sealed class SpaSampleApp : IAsyncDisposable
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException("Cannot start `dotnet build` for the SPA sample.", ex);
+            throw new InvalidOperationException($"Cannot start `dotnet build` for the sample {project.Name}.", ex);
         }
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -190,11 +210,11 @@ public sealed class SpaSampleApp : IAsyncDisposable
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            throw new InvalidOperationException($"`dotnet build` of the SPA sample did not finish within {BuildTimeout}.");
+            throw new InvalidOperationException($"`dotnet build` of the sample {project.Name} did not finish within {BuildTimeout}.");
         }
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"`dotnet build` of the SPA sample failed (exit code {process.ExitCode}):{Environment.NewLine}{await output}{await error}");
+            throw new InvalidOperationException($"`dotnet build` of the sample {project.Name} failed (exit code {process.ExitCode}):{Environment.NewLine}{await output}{await error}");
         }
     }
 }
