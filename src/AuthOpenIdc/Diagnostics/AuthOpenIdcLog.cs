@@ -48,6 +48,9 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(1011, LogLevel.Warning, "The OP refused to revoke the session's {TokenTypeHint} at logout.", EventName = "RevocationRefused")]
     public static partial void RevocationRefused(ILogger logger, string tokenTypeHint);
 
+    [LoggerMessage(1014, LogLevel.Debug, "The OP does not revoke {TokenTypeHint}s (unsupported_token_type); revoking the refresh token ends the grant.", EventName = "RevocationUnsupported")]
+    public static partial void RevocationUnsupported(ILogger logger, string tokenTypeHint);
+
     [LoggerMessage(1012, LogLevel.Information, "A silent session check (prompt=none) returned {Error}; the local session ends.", EventName = "SilentCheckFailed")]
     public static partial void SilentCheckFailed(ILogger logger, string error);
 

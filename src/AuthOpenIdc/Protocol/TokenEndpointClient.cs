@@ -48,13 +48,14 @@ internal sealed class TokenEndpointClient
 
     /// <summary>
     /// RFC 7009 revocation with the same client authentication. Best effort: the RP forgets the token either way,
-    /// so a refusal is only logged by the caller.
+    /// so a refusal is only logged by the caller. Returns null when revoked, else the OAuth error code (sanitized),
+    /// e.g. <c>unsupported_token_type</c> from an OP that cannot revoke self-contained (JWT) access tokens.
     /// </summary>
-    public async Task<bool> RevokeAsync(ProviderMetadata provider, string endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    public async Task<string?> RevokeAsync(ProviderMetadata provider, string endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>> { new("token", token), new("token_type_hint", tokenTypeHint) };
         var response = await PostWithClientAuthenticationAsync(provider, endpoint, form, extraParameters: false, cancellationToken).ConfigureAwait(false);
-        return response.StatusCode == 200;
+        return response.StatusCode == 200 ? null : SafeErrorCode(response.Body);
     }
 
     private async Task<TokenResponse> SendAsync(ProviderMetadata provider, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)

@@ -59,9 +59,17 @@ internal static class LocalLogout
         }
         try
         {
-            if (!await runtime.TokenEndpoint.RevokeAsync(provider, endpoint, token, hint, cancellationToken).ConfigureAwait(false))
+            switch (await runtime.TokenEndpoint.RevokeAsync(provider, endpoint, token, hint, cancellationToken).ConfigureAwait(false))
             {
-                AuthOpenIdcLog.RevocationRefused(runtime.Logger, hint);
+                case null:
+                    break;
+                case "unsupported_token_type":
+                    // Expected of OPs whose access tokens are JWTs: nothing an operator needs to act on.
+                    AuthOpenIdcLog.RevocationUnsupported(runtime.Logger, hint);
+                    break;
+                case var error:
+                    AuthOpenIdcLog.RevocationRefused(runtime.Logger, hint + " (" + error + ")");
+                    break;
             }
         }
         catch (OidcProtocolException ex)

@@ -57,6 +57,15 @@ public sealed class WebAppCallsApiTests
         Assert.Contains("alice@example.com", me, StringComparison.Ordinal);
         Assert.Contains("realm_access", me, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);
+
+        // Logout revokes the refresh token; the OP cannot revoke its JWT access tokens and says so, which is no warning.
+        using var logout = await browser.GetAsync(web.Url("/oidc/callback?logout=%2F"));
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.DoesNotContain("RevocationRefused", web.AllLogs(), StringComparison.Ordinal);
+        if (validation == "Jwt")
+        {
+            Assert.Contains("RevocationUnsupported", web.AllLogs(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -90,6 +90,8 @@ public sealed class SampleApp : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new CapturingLoggerProvider(logs));
+            // The library's debug events too, whatever the sample's appsettings say (a provider rule wins).
+            builder.Logging.AddFilter<CapturingLoggerProvider>("AuthOpenIdc", LogLevel.Debug);
         };
         WebApplication app;
         try
