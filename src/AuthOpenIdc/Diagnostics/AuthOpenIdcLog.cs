@@ -54,6 +54,9 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(1013, LogLevel.Information, "An administrator revoked a session (found: {Found}).", EventName = "AdminSessionRevoke")]
     public static partial void AdminSessionRevoke(ILogger logger, bool found);
 
+    [LoggerMessage(1014, LogLevel.Information, "An administrator removed a cached access-token validation result (resource-server schemes: {SchemeCount}, evicted in: {EvictedCount}).", EventName = "AdminAccessTokenCacheRemove")]
+    public static partial void AdminAccessTokenCacheRemove(ILogger logger, int schemeCount, int evictedCount);
+
     // ---- Protocol: 2000-2099 ---------------------------------------------------
 
     [LoggerMessage(2000, LogLevel.Information, "Provider metadata loaded for issuer {Issuer} with {KeyCount} signing keys.", EventName = "MetadataLoaded")]

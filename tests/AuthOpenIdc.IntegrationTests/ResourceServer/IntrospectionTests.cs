@@ -26,13 +26,7 @@ public sealed class IntrospectionTests : IAsyncLifetime
 
     private Task<RsApp> StartRs(Action<OAuthResourceServerOptions> more) => RsApp.StartAsync(o =>
     {
-        o.Validation = AccessTokenValidation.Introspection;
-        o.Issuer = _as.Issuer;
-        o.Audiences.Add(TestAuthorizationServer.Audience);
-        o.ClientId = TestAuthorizationServer.ClientId;
-        o.ClientSecret = TestAuthorizationServer.ClientSecret;
-        o.RequireHttpsMetadata = false;
-        o.BackchannelTimeout = TimeSpan.FromSeconds(3);
+        _as.ConfigureIntrospection(o);
         more(o);
     });
 

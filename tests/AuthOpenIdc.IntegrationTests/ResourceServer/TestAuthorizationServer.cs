@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthOpenIdc.ResourceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -113,6 +114,18 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
         await app.StartAsync();
         server.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return server;
+    }
+
+    /// <summary>Resource-server options that introspect at this server as <see cref="ClientId"/> (http, short timeout).</summary>
+    public void ConfigureIntrospection(OAuthResourceServerOptions options)
+    {
+        options.Validation = AccessTokenValidation.Introspection;
+        options.Issuer = Issuer;
+        options.Audiences.Add(Audience);
+        options.ClientId = ClientId;
+        options.ClientSecret = ClientSecret;
+        options.RequireHttpsMetadata = false;
+        options.BackchannelTimeout = TimeSpan.FromSeconds(3);
     }
 
     /// <summary>Scripts the introspection answer for <paramref name="token"/>.</summary>
