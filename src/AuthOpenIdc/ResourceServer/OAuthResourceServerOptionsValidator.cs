@@ -37,7 +37,7 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             {
                 Fail("Issuer", "is required for JWT validation: every token's iss must equal it", "OIDCOAuthVerifyIssuer");
             }
-            if (!hasMetadata && string.IsNullOrEmpty(options.JwksUri) && options.SigningKeys.Count == 0)
+            if (!hasMetadata && string.IsNullOrEmpty(options.JwksUri) && options.SigningKeys.Count == 0 && options.KeyProblems.Count == 0)
             {
                 Fail("JwksUri", "or MetadataUrl, Issuer or SigningKeys is required for JWT validation", "OIDCOAuthVerifyJwksUri");
             }
@@ -72,6 +72,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         if (!Enum.IsDefined(options.IntrospectionAuthMethod))
         {
             Fail("IntrospectionAuthMethod", "must be ClientSecretBasic or ClientSecretPost", "OIDCOAuthIntrospectionEndpointAuth");
+        }
+        foreach (var (key, problem, directive) in options.KeyProblems)
+        {
+            Fail(key, problem, directive);
         }
         if (options.Audiences.Any(string.IsNullOrWhiteSpace))
         {

@@ -27,6 +27,9 @@ internal sealed class ResourceServerRuntime
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>Accepted besides <see cref="DefaultAlgorithms"/> when a symmetric key is configured and no algorithm list is.</summary>
+    private static readonly string[] SymmetricAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512];
+
     private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];
 
     /// <summary>The longest an entry stays in the in-process copy before the shared cache is asked again.</summary>
@@ -63,7 +66,7 @@ internal sealed class ResourceServerRuntime
         _time = time;
         _logger = logger;
         _remoteUser = new RemoteUserMapper(options.RemoteUser);
-        _algorithms = options.ValidAlgorithms.Count > 0 ? [.. options.ValidAlgorithms] : DefaultAlgorithms;
+        _algorithms = Algorithms(options);
         AuthorizationServer = new AuthorizationServerClient(scheme, options, backchannel, time, logger);
     }
 
@@ -73,6 +76,20 @@ internal sealed class ResourceServerRuntime
     public int Validations => Volatile.Read(ref _validations);
 
     private bool CacheEnabled => _options.CacheInterval >= TimeSpan.Zero;
+
+    /// <summary>
+    /// The JWS algorithms accepted for access tokens and signed introspection responses: <see cref="OAuthResourceServerOptions.ValidAlgorithms"/>,
+    /// else the asymmetric ones, plus HS256/384/512 when a symmetric key is configured (it can verify nothing else,
+    /// and an RSA or EC key can never be used as an HMAC secret, so this opens no key confusion).
+    /// </summary>
+    internal static string[] Algorithms(OAuthResourceServerOptions options)
+    {
+        if (options.ValidAlgorithms.Count > 0)
+        {
+            return [.. options.ValidAlgorithms];
+        }
+        return options.SigningKeys.Any(k => k is SymmetricSecurityKey) ? [.. DefaultAlgorithms, .. SymmetricAlgorithms] : DefaultAlgorithms;
+    }
 
     /// <summary>
     /// Evicts <paramref name="token"/>'s result from the in-process copy and the protected cache (<c>?remove_at_cache=</c>),
