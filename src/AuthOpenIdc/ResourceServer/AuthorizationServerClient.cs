@@ -207,7 +207,7 @@ internal sealed class AuthorizationServerClient
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>RFC 7662 introspection. Returns the response object (a clone), or throws when the server is unusable.</summary>
+    /// <summary>RFC 7662 introspection, by POST or GET. Returns the response object (a clone), or throws when the server is unusable.</summary>
     public async Task<JsonElement> IntrospectAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = _options.IntrospectionEndpoint;
@@ -237,7 +237,8 @@ internal sealed class AuthorizationServerClient
             var credentials = Uri.EscapeDataString(_options.ClientId!) + ":" + Uri.EscapeDataString(_options.ClientSecret!);
             authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         }
-        var response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        var method = _options.IntrospectionMethod == IntrospectionMethod.Get ? HttpMethod.Get : HttpMethod.Post;
+        var response = await _backchannel.SendParametersAsync(method, endpoint, form, authorization, "application/json", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != 200)
         {
             throw OidcProtocolException.ProviderUnavailable(string.Create(CultureInfo.InvariantCulture, $"the introspection endpoint answered {response.StatusCode}"));

@@ -106,6 +106,12 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
     /// <summary>Client authentication at the introspection endpoint; default <see cref="IntrospectionAuthMethod.ClientSecretBasic"/>.</summary>
     public IntrospectionAuthMethod IntrospectionAuthMethod { get; set; } = IntrospectionAuthMethod.ClientSecretBasic;
 
+    /// <summary>
+    /// The HTTP method of the introspection call (<c>OIDCOAuthIntrospectionEndpointMethod</c>): POST (the default) or
+    /// GET, which sends the token and parameters in the query string with the same client authentication.
+    /// </summary>
+    public IntrospectionMethod IntrospectionMethod { get; set; } = IntrospectionMethod.Post;
+
     /// <summary>The form parameter carrying the token (<c>OIDCOAuthIntrospectionTokenParamName</c>); default <c>token</c>.</summary>
     public string IntrospectionTokenParameterName { get; set; } = "token";
 

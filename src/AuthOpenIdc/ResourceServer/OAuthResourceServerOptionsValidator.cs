@@ -73,6 +73,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         {
             Fail("IntrospectionAuthMethod", "must be ClientSecretBasic or ClientSecretPost", "OIDCOAuthIntrospectionEndpointAuth");
         }
+        if (!Enum.IsDefined(options.IntrospectionMethod))
+        {
+            Fail("IntrospectionMethod", "must be Post or Get", "OIDCOAuthIntrospectionEndpointMethod");
+        }
         foreach (var (key, problem, directive) in options.KeyProblems)
         {
             Fail(key, problem, directive);

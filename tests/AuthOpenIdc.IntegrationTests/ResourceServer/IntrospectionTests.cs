@@ -173,6 +173,49 @@ public sealed class IntrospectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Introspection_by_get_sends_the_token_and_parameters_in_the_query_with_the_same_client_authentication()
+    {
+        await using var rs = await StartRs(o =>
+        {
+            o.IntrospectionMethod = IntrospectionMethod.Get;
+            o.IntrospectionParameters["resource"] = "urn:test:api";
+        });
+        var token = _as.IssueOpaqueToken(TimeSpan.FromMinutes(5));
+
+        using var response = await rs.Client.SendAsync(Get(token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("GET", _as.LastIntrospectionMethod);
+        Assert.Equal(token, _as.LastIntrospectionParameters["token"]);
+        Assert.Equal("access_token", _as.LastIntrospectionParameters["token_type_hint"]);
+        Assert.Equal("urn:test:api", _as.LastIntrospectionParameters["resource"]);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(TestAuthorizationServer.ClientId + ":" + TestAuthorizationServer.ClientSecret));
+        Assert.Equal(expected, _as.LastIntrospectionAuthorization);
+        Assert.Equal("application/json", _as.LastIntrospectionAccept);
+        // No token in the log lines, although it traveled in a URL.
+        Assert.DoesNotContain(rs.Logs, line => line.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Introspection_by_get_with_client_secret_post_puts_the_credentials_in_the_query()
+    {
+        await using var rs = await StartRs(o =>
+        {
+            o.IntrospectionMethod = IntrospectionMethod.Get;
+            o.IntrospectionAuthMethod = IntrospectionAuthMethod.ClientSecretPost;
+        });
+        var token = _as.IssueOpaqueToken(TimeSpan.FromMinutes(5));
+
+        using var response = await rs.Client.SendAsync(Get(token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("GET", _as.LastIntrospectionMethod);
+        Assert.Equal(TestAuthorizationServer.ClientId, _as.LastIntrospectionParameters["client_id"]);
+        Assert.Equal(TestAuthorizationServer.ClientSecret, _as.LastIntrospectionParameters["client_secret"]);
+        Assert.True(string.IsNullOrEmpty(_as.LastIntrospectionAuthorization));
+    }
+
+    [Fact]
     public async Task A_form_token_is_accepted_when_enabled_and_a_second_location_is_invalid_request()
     {
         await using var rs = await StartRs(o => o.AcceptTokenAs = AcceptTokenAs.Header | AcceptTokenAs.Form);

@@ -62,6 +62,15 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
     /// <summary>The Basic credentials of the last introspection call.</summary>
     public string? LastIntrospectionAuthorization { get; private set; }
 
+    /// <summary>The HTTP method of the last introspection call.</summary>
+    public string? LastIntrospectionMethod { get; private set; }
+
+    /// <summary>The Accept header of the last introspection call.</summary>
+    public string? LastIntrospectionAccept { get; private set; }
+
+    /// <summary>The form (POST) or query (GET) parameters of the last introspection call.</summary>
+    public IReadOnlyDictionary<string, string> LastIntrospectionParameters { get; private set; } = new Dictionary<string, string>();
+
     public static async Task<TestAuthorizationServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -94,10 +103,12 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
             }
             return Results.Content(new JsonObject { ["keys"] = keys }.ToJsonString(), "application/json");
         });
-        app.MapPost("/introspect", async (HttpContext http) =>
+        app.MapMethods("/introspect", [HttpMethods.Post, HttpMethods.Get], async (HttpContext http) =>
         {
             Interlocked.Increment(ref server._introspectionCalls);
             server.LastIntrospectionAuthorization = http.Request.Headers.Authorization;
+            server.LastIntrospectionMethod = http.Request.Method;
+            server.LastIntrospectionAccept = http.Request.Headers.Accept;
             if (server.IntrospectionDelay > TimeSpan.Zero)
             {
                 await Task.Delay(server.IntrospectionDelay);
@@ -106,10 +117,13 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
             {
                 return Results.StatusCode(status);
             }
-            var form = await http.Request.ReadFormAsync();
-            var token = form["token"].ToString();
-            var answer = server._introspection.TryGetValue(token, out var scripted) ? scripted.ToJsonString() : "{\"active\":false}";
-            return Results.Content(answer, "application/json");
+            IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> parameters = HttpMethods.IsGet(http.Request.Method)
+                ? http.Request.Query
+                : await http.Request.ReadFormAsync();
+            server.LastIntrospectionParameters = parameters.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+            var token = server.LastIntrospectionParameters.GetValueOrDefault("token") ?? "";
+            var answer = server._introspection.TryGetValue(token, out var scripted) ? scripted : new JsonObject { ["active"] = false };
+            return Results.Content(answer.ToJsonString(), "application/json");
         });
         await app.StartAsync();
         server.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
