@@ -112,6 +112,16 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
     /// </summary>
     public IntrospectionMethod IntrospectionMethod { get; set; } = IntrospectionMethod.Post;
 
+    /// <summary>
+    /// RFC 9701 signed introspection responses: <see cref="IntrospectionSignedResponse.Off"/> (the default),
+    /// <see cref="IntrospectionSignedResponse.Allow"/> (ask for one, accept plain JSON too) or
+    /// <see cref="IntrospectionSignedResponse.Require"/>. A signed response must be signed by one of the authorization
+    /// server's keys with an algorithm of <see cref="ValidAlgorithms"/>, carry header <c>typ: token-introspection+jwt</c>,
+    /// <c>iss</c> equal to <see cref="Issuer"/>, <c>aud</c> equal to <see cref="ClientId"/> and an <c>iat</c>. A response
+    /// that fails this is not trusted at all: the request answers 503, as when the server is down.
+    /// </summary>
+    public IntrospectionSignedResponse IntrospectionSignedResponse { get; set; } = IntrospectionSignedResponse.Off;
+
     /// <summary>The form parameter carrying the token (<c>OIDCOAuthIntrospectionTokenParamName</c>); default <c>token</c>.</summary>
     public string IntrospectionTokenParameterName { get; set; } = "token";
 

@@ -64,6 +64,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             {
                 Fail("IntrospectionExpiryClaim", "must not be empty", "OIDCOAuthTokenExpiryClaim");
             }
+            if (options.IntrospectionSignedResponse != IntrospectionSignedResponse.Off && string.IsNullOrEmpty(options.Issuer))
+            {
+                Fail("Issuer", "is required for signed introspection responses: their iss must equal it", "OIDCOAuthVerifyIssuer");
+            }
         }
         else
         {
@@ -76,6 +80,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         if (!Enum.IsDefined(options.IntrospectionMethod))
         {
             Fail("IntrospectionMethod", "must be Post or Get", "OIDCOAuthIntrospectionEndpointMethod");
+        }
+        if (!Enum.IsDefined(options.IntrospectionSignedResponse))
+        {
+            Fail("IntrospectionSignedResponse", "must be Off, Allow or Require", null);
         }
         foreach (var (key, problem, directive) in options.KeyProblems)
         {

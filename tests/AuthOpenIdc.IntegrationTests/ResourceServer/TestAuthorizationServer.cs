@@ -71,6 +71,32 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
     /// <summary>The form (POST) or query (GET) parameters of the last introspection call.</summary>
     public IReadOnlyDictionary<string, string> LastIntrospectionParameters { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>When set, introspection answers <c>application/token-introspection+jwt</c> with what this makes of the JSON answer.</summary>
+    public Func<JsonObject, string>? SignedIntrospection { get; set; }
+
+    /// <summary>
+    /// An RFC 9701 response for <paramref name="response"/>: <c>iss</c>, <c>aud</c> (default our client id), <c>iat</c> and
+    /// <c>token_introspection</c> (default the response), each replaceable or removable (null) to make it hostile.
+    /// </summary>
+    public string SignIntrospection(JsonObject response, string? audience = ClientId, string? issuer = null, bool iat = true,
+        JsonNode? claim = null, string typ = "token-introspection+jwt", SecurityKey? key = null)
+    {
+        var payload = new JsonObject
+        {
+            ["iss"] = issuer ?? Issuer,
+            ["token_introspection"] = claim ?? JsonNode.Parse(response.ToJsonString()),
+        };
+        if (audience is not null)
+        {
+            payload["aud"] = audience;
+        }
+        if (iat)
+        {
+            payload["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        }
+        return Sign(payload, key, typ: typ);
+    }
+
     public static async Task<TestAuthorizationServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -123,6 +149,10 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
             server.LastIntrospectionParameters = parameters.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
             var token = server.LastIntrospectionParameters.GetValueOrDefault("token") ?? "";
             var answer = server._introspection.TryGetValue(token, out var scripted) ? scripted : new JsonObject { ["active"] = false };
+            if (server.SignedIntrospection is { } sign)
+            {
+                return Results.Content(sign(answer), "application/token-introspection+jwt");
+            }
             return Results.Content(answer.ToJsonString(), "application/json");
         });
         await app.StartAsync();
