@@ -50,7 +50,7 @@ internal sealed class SignedIntrospectionResponse
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
         {
-            throw Reject("it is not a JWT");
+            throw Reject("it is not a well-formed JWT");
         }
         if (jwt.IsEncrypted)
         {
@@ -75,7 +75,7 @@ internal sealed class SignedIntrospectionResponse
         }
         if (claims.TryGetProperty("exp", out var exp) && (exp.ValueKind != JsonValueKind.Number || !exp.TryGetDouble(out var expiresAt) || expiresAt <= (now - _options.ClockSkew).ToUnixTimeSeconds()))
         {
-            throw Reject("it expired, or its exp is not a number");
+            throw Reject("it expired");
         }
         if (!claims.TryGetProperty("token_introspection", out var introspection) || introspection.ValueKind != JsonValueKind.Object)
         {

@@ -105,8 +105,11 @@ public sealed class SignedIntrospectionTests : IAsyncLifetime
         { "iss", "its iss is not the configured Issuer" },
         { "typ", "its typ header is not token-introspection+jwt" },
         { "no iat", "it has no iat" },
+        { "iat in the future", "its iat is in the future" },
+        { "expired", "it expired" },
+        { "exp not a number", "it is not a well-formed JWT" },
         { "claim not an object", "its token_introspection claim is missing or not an object" },
-        { "not a jwt", "it is not a JWT" },
+        { "not a jwt", "it is not a well-formed JWT" },
     };
 
     [Theory]
@@ -125,6 +128,9 @@ public sealed class SignedIntrospectionTests : IAsyncLifetime
             "iss" => r => _as.SignIntrospection(r, issuer: "https://evil.example"),
             "typ" => r => _as.SignIntrospection(r, typ: "JWT"),
             "no iat" => r => _as.SignIntrospection(r, iat: false),
+            "iat in the future" => r => _as.SignIntrospection(r, tweak: p => p["iat"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()),
+            "expired" => r => _as.SignIntrospection(r, tweak: p => p["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds()),
+            "exp not a number" => r => _as.SignIntrospection(r, tweak: p => p["exp"] = "tomorrow"),
             "claim not an object" => r => _as.SignIntrospection(r, claim: JsonValue.Create(r.ToJsonString())),
             "not a jwt" => r => r.ToJsonString(),
             _ => throw new ArgumentOutOfRangeException(nameof(attack)),

@@ -76,10 +76,11 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
 
     /// <summary>
     /// An RFC 9701 response for <paramref name="response"/>: <c>iss</c>, <c>aud</c> (default our client id), <c>iat</c> and
-    /// <c>token_introspection</c> (default the response), each replaceable or removable (null) to make it hostile.
+    /// <c>token_introspection</c> (default the response), each replaceable or removable (null) to make it hostile;
+    /// <paramref name="tweak"/> edits the payload last.
     /// </summary>
     public string SignIntrospection(JsonObject response, string? audience = ClientId, string? issuer = null, bool iat = true,
-        JsonNode? claim = null, string typ = "token-introspection+jwt", SecurityKey? key = null)
+        JsonNode? claim = null, string typ = "token-introspection+jwt", SecurityKey? key = null, Action<JsonObject>? tweak = null)
     {
         var payload = new JsonObject
         {
@@ -94,6 +95,7 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
         {
             payload["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         }
+        tweak?.Invoke(payload);
         return Sign(payload, key, typ: typ);
     }
 
