@@ -54,9 +54,6 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(1013, LogLevel.Information, "An administrator revoked a session (found: {Found}).", EventName = "AdminSessionRevoke")]
     public static partial void AdminSessionRevoke(ILogger logger, bool found);
 
-    [LoggerMessage(1014, LogLevel.Information, "An administrator removed a cached access-token validation result (resource-server schemes: {SchemeCount}, evicted in: {EvictedCount}).", EventName = "AdminAccessTokenCacheRemove")]
-    public static partial void AdminAccessTokenCacheRemove(ILogger logger, int schemeCount, int evictedCount);
-
     // ---- Protocol: 2000-2099 ---------------------------------------------------
 
     [LoggerMessage(2000, LogLevel.Information, "Provider metadata loaded for issuer {Issuer} with {KeyCount} signing keys.", EventName = "MetadataLoaded")]
@@ -147,6 +144,9 @@ internal static partial class AuthOpenIdcLog
 
     [LoggerMessage(5007, LogLevel.Warning, "Scheme {Scheme} did not trust the authorization server's introspection response (RFC 9701), so the token could not be validated: {Reason}.", EventName = "ResourceServerSignedIntrospectionRejected")]
     public static partial void ResourceServerSignedIntrospectionRejected(ILogger logger, string scheme, string reason);
+
+    [LoggerMessage(5008, LogLevel.Information, "An administrator removed a cached access-token validation result (resource-server schemes: {SchemeCount}, evicted in: {EvictedCount}).", EventName = "AdminAccessTokenCacheRemove")]
+    public static partial void AdminAccessTokenCacheRemove(ILogger logger, int schemeCount, int evictedCount);
 
     // ---- Authorization: 7000-7099 ----------------------------------------------
 
