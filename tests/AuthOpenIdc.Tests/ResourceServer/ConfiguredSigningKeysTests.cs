@@ -100,6 +100,16 @@ public sealed class ConfiguredSigningKeysTests : IDisposable
     }
 
     [Fact]
+    public void Inline_pem_on_one_line_as_an_environment_variable_holds_it_is_loaded()
+    {
+        using var rsa = RSA.Create(2048);
+
+        var key = Assert.IsType<RsaSecurityKey>(ConfiguredSigningKeys.LoadPublicKey("k1#" + rsa.ExportSubjectPublicKeyInfoPem().ReplaceLineEndings(" ")));
+
+        Assert.Equal(rsa.ExportParameters(false).Modulus, key.Rsa.ExportParameters(false).Modulus);
+    }
+
+    [Fact]
     public void An_inline_ec_public_key_is_loaded()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
