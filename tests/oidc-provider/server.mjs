@@ -330,6 +330,18 @@ const clients = [
     response_types: [],
     grant_types: ['client_credentials'],
   },
+  {
+    // Asks for RFC 9701 signed introspection responses (features.jwtIntrospection): with
+    // Accept: application/token-introspection+jwt its answers are ES256 JWTs. Other clients get plain JSON unless
+    // they send that Accept header.
+    client_id: 'rs-jwt-client',
+    client_secret: 'rs-jwt-client-secret-0123456789abcdef',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: [],
+    response_types: [],
+    grant_types: ['client_credentials'],
+    introspection_signed_response_alg: 'ES256',
+  },
   ...extraClients,
 ];
 
@@ -389,6 +401,7 @@ async function createProvider(issuer) {
     features: {
       devInteractions: { enabled: true },
       introspection: { enabled: true },
+      jwtIntrospection: { enabled: true },
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },

@@ -145,6 +145,12 @@ internal static partial class AuthOpenIdcLog
     [LoggerMessage(5006, LogLevel.Warning, "Scheme {Scheme} could not refresh the authorization server's keys or metadata, keeping the previous ones: {Detail}.", EventName = "ResourceServerKeysRefreshFailed")]
     public static partial void ResourceServerKeysRefreshFailed(ILogger logger, string scheme, string detail);
 
+    [LoggerMessage(5007, LogLevel.Warning, "Scheme {Scheme} did not trust the authorization server's introspection response (RFC 9701), so the token could not be validated: {Reason}.", EventName = "ResourceServerSignedIntrospectionRejected")]
+    public static partial void ResourceServerSignedIntrospectionRejected(ILogger logger, string scheme, string reason);
+
+    [LoggerMessage(5008, LogLevel.Information, "An administrator removed a cached access-token validation result (resource-server schemes: {SchemeCount}, evicted in: {EvictedCount}).", EventName = "AdminAccessTokenCacheRemove")]
+    public static partial void AdminAccessTokenCacheRemove(ILogger logger, int schemeCount, int evictedCount);
+
     // ---- Authorization: 7000-7099 ----------------------------------------------
 
     [LoggerMessage(7000, LogLevel.Warning, "A regular expression of the claim requirement on path {Path} ran longer than {TimeoutMilliseconds} ms and counted as no match; the pattern may backtrack catastrophically.", EventName = "ClaimRegexTimedOut")]

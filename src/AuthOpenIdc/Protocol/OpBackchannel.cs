@@ -48,6 +48,33 @@ internal sealed class OpBackchannel
         return SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// A request whose <paramref name="parameters"/> go in a form body (POST) or the query string (GET), with an
+    /// explicit <c>Accept</c> (e.g. RFC 9701's <c>application/token-introspection+jwt</c>).
+    /// </summary>
+    public Task<Response> SendParametersAsync(HttpMethod method, string url, IReadOnlyList<KeyValuePair<string, string>> parameters, AuthenticationHeaderValue? authorization, string accept, CancellationToken cancellationToken)
+    {
+        HttpRequestMessage request;
+        if (method == HttpMethod.Get)
+        {
+            var query = new StringBuilder(url);
+            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            foreach (var (name, value) in parameters)
+            {
+                query.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+                separator = '&';
+            }
+            request = new HttpRequestMessage(HttpMethod.Get, CheckUrl(query.ToString()));
+        }
+        else
+        {
+            request = new HttpRequestMessage(method, CheckUrl(url)) { Content = new FormUrlEncodedContent(parameters) };
+        }
+        request.Headers.Accept.ParseAdd(accept);
+        request.Headers.Authorization = authorization;
+        return SendAsync(request, cancellationToken);
+    }
+
     private Uri CheckUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))

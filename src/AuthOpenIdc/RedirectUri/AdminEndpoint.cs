@@ -1,3 +1,4 @@
+using AuthOpenIdc.ResourceServer;
 using AuthOpenIdc.Sessions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,7 @@ namespace AuthOpenIdc.RedirectUri;
 /// <summary>
 /// The admin functions <c>?revoke_session=&lt;id&gt;</c> (end a server-side session by its id, as the info hook's
 /// <c>session.id</c> shows it) and <c>?remove_at_cache=&lt;access token&gt;</c> (evict a cached token validation
-/// result) (mod_auth_openidc §6.15, §6.16). mod_auth_openidc leaves them unauthenticated and asks operators to
+/// result in every resource-server scheme of the app) (mod_auth_openidc §6.15, §6.16). mod_auth_openidc leaves them unauthenticated and asks operators to
 /// restrict the location; here they are refused (403) unless <c>AdminPolicy</c> names a policy the caller's
 /// session passes.
 /// </summary>
@@ -48,7 +49,13 @@ internal sealed class AdminEndpoint : IRedirectUriEndpoint
             response.StatusCode = revoked ? StatusCodes.Status200OK : StatusCodes.Status404NotFound;
             return;
         }
-        // The RP caches no token validation results; the resource server's cache answers this once it exists.
-        response.StatusCode = StatusCodes.Status404NotFound;
+        // The RP caches no token validation results; the resource-server schemes of the app do (mixed mode). As in
+        // mod_auth_openidc, 404 when nothing was cached for the token, or when there is no resource server at all.
+        var token = query["remove_at_cache"].ToString();
+        var (schemes, evicted) = token.Length > 0 && http.RequestServices.GetService<ResourceServerRuntimes>() is { } runtimes
+            ? await runtimes.RemoveAsync(token, context.Aborted).ConfigureAwait(false)
+            : (0, 0);
+        AuthOpenIdcLog.AdminAccessTokenCacheRemove(context.Runtime.Logger, schemes, evicted);
+        response.StatusCode = evicted > 0 ? StatusCodes.Status200OK : StatusCodes.Status404NotFound;
     }
 }

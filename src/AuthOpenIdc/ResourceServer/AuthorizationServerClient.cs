@@ -24,6 +24,7 @@ internal sealed class AuthorizationServerClient
     private readonly string _scheme;
     private readonly SemaphoreSlim _metadataLock = new(1, 1);
     private readonly SemaphoreSlim _keysLock = new(1, 1);
+    private readonly SignedIntrospectionResponse _signedResponse;
 
     private Metadata? _metadata;
     private DateTimeOffset _metadataExpires;
@@ -38,6 +39,7 @@ internal sealed class AuthorizationServerClient
         _backchannel = backchannel;
         _time = time;
         _logger = logger;
+        _signedResponse = new SignedIntrospectionResponse(scheme, options, GetSigningKeysAsync, time, logger);
     }
 
     public sealed record Metadata(string? Issuer, string? JwksUri, string? IntrospectionEndpoint);
@@ -207,7 +209,18 @@ internal sealed class AuthorizationServerClient
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>RFC 7662 introspection. Returns the response object (a clone), or throws when the server is unusable.</summary>
+    /// <summary>RFC 9701 §4: the JWT media type when signed responses are wanted, plain JSON as a second choice unless they are required.</summary>
+    private string Accept => _options.IntrospectionSignedResponse switch
+    {
+        IntrospectionSignedResponse.Require => SignedIntrospectionResponse.MediaType,
+        IntrospectionSignedResponse.Allow => SignedIntrospectionResponse.MediaType + ", application/json;q=0.5",
+        _ => "application/json",
+    };
+
+    /// <summary>
+    /// RFC 7662 introspection, by POST or GET, optionally signed (RFC 9701). Returns the response object (a clone),
+    /// or throws when the server is unusable or its answer cannot be trusted.
+    /// </summary>
     public async Task<JsonElement> IntrospectAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = _options.IntrospectionEndpoint;
@@ -237,10 +250,21 @@ internal sealed class AuthorizationServerClient
             var credentials = Uri.EscapeDataString(_options.ClientId!) + ":" + Uri.EscapeDataString(_options.ClientSecret!);
             authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         }
-        var response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        var method = _options.IntrospectionMethod == IntrospectionMethod.Get ? HttpMethod.Get : HttpMethod.Post;
+        var response = await _backchannel.SendParametersAsync(method, endpoint, form, authorization, Accept, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != 200)
         {
             throw OidcProtocolException.ProviderUnavailable(string.Create(CultureInfo.InvariantCulture, $"the introspection endpoint answered {response.StatusCode}"));
+        }
+        if (string.Equals(response.MediaType, SignedIntrospectionResponse.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return _options.IntrospectionSignedResponse == IntrospectionSignedResponse.Off
+                ? throw _signedResponse.Reject("nobody asked for it, as IntrospectionSignedResponse is Off")
+                : await _signedResponse.ReadAsync(response.Body, cancellationToken).ConfigureAwait(false);
+        }
+        if (_options.IntrospectionSignedResponse == IntrospectionSignedResponse.Require)
+        {
+            throw _signedResponse.Reject("it is plain JSON, and IntrospectionSignedResponse is Require");
         }
         try
         {

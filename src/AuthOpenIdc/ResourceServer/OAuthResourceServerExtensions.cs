@@ -37,6 +37,7 @@ public static class OAuthResourceServerExtensions
         services.TryAddSingleton<ResourceServerRuntimes>();
         services.AddSingleton<IValidateOptions<OAuthResourceServerOptions>>(new OAuthResourceServerOptionsValidator(scheme));
         services.AddSingleton<IPostConfigureOptions<OAuthResourceServerOptions>>(sp => new OAuthResourceServerAudienceWarning(scheme, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IPostConfigureOptions<OAuthResourceServerOptions>>(new ConfiguredSigningKeys(scheme));
 
         var options = services.AddOptions<OAuthResourceServerOptions>(scheme);
         if (configuration is not null)

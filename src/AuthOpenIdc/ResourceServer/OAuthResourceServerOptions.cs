@@ -27,11 +27,28 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
     public string? JwksUri { get; set; }
 
     /// <summary>
-    /// Static signing keys (code only; <c>OIDCOAuthVerifyCertFiles</c> / <c>OIDCOAuthVerifySharedKeys</c>). When set and
-    /// neither <see cref="JwksUri"/>, <see cref="MetadataUrl"/> nor discovery is wanted, they are the only keys.
-    /// A symmetric key also needs its HS algorithm in <see cref="ValidAlgorithms"/>.
+    /// Static signing keys, in code. <see cref="SigningCertificates"/> and <see cref="SharedKeys"/> are loaded into this
+    /// list at startup. When it is not empty and neither <see cref="JwksUri"/> nor <see cref="MetadataUrl"/> is set,
+    /// these are the only keys (no JWKS is fetched, even with an <see cref="Issuer"/>). With a symmetric key in the
+    /// list and <see cref="ValidAlgorithms"/> empty, HS256, HS384 and HS512 are accepted too.
     /// </summary>
     public IList<SecurityKey> SigningKeys { get; } = [];
+
+    /// <summary>
+    /// Static verification keys from configuration (<c>OIDCOAuthVerifyCertFiles</c>): each entry is
+    /// <c>[&lt;kid&gt;#]&lt;path&gt;</c> of a PEM file, or <c>[&lt;kid&gt;#]</c> followed by inline PEM, holding an X.509
+    /// certificate or a public key (RSA or EC: <c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c>, <c>CERTIFICATE</c>).
+    /// Loaded into <see cref="SigningKeys"/> at startup; an unreadable entry fails startup validation.
+    /// </summary>
+    public IList<string> SigningCertificates { get; } = new List<string>();
+
+    /// <summary>
+    /// Shared HMAC secrets from configuration (<c>OIDCOAuthVerifySharedKeys</c>), in mod_auth_openidc's format:
+    /// <c>&lt;key&gt;</c> (plain text), <c>&lt;kid&gt;#&lt;key&gt;</c>, or <c>&lt;encoding&gt;#[&lt;kid&gt;]#&lt;key&gt;</c>
+    /// with encoding <c>plain</c>, <c>b64</c>, <c>b64url</c> or <c>hex</c>. Each must be at least 32 bytes (HS256).
+    /// Loaded into <see cref="SigningKeys"/> at startup.
+    /// </summary>
+    public IList<string> SharedKeys { get; } = new List<string>();
 
     /// <summary>A static introspection endpoint (<c>OIDCOAuthIntrospectionEndpoint</c>); overrides the metadata's.</summary>
     public string? IntrospectionEndpoint { get; set; }
@@ -89,6 +106,22 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
     /// <summary>Client authentication at the introspection endpoint; default <see cref="IntrospectionAuthMethod.ClientSecretBasic"/>.</summary>
     public IntrospectionAuthMethod IntrospectionAuthMethod { get; set; } = IntrospectionAuthMethod.ClientSecretBasic;
 
+    /// <summary>
+    /// The HTTP method of the introspection call (<c>OIDCOAuthIntrospectionEndpointMethod</c>): POST (the default) or
+    /// GET, which sends the token and parameters in the query string with the same client authentication.
+    /// </summary>
+    public IntrospectionMethod IntrospectionMethod { get; set; } = IntrospectionMethod.Post;
+
+    /// <summary>
+    /// RFC 9701 signed introspection responses: <see cref="IntrospectionSignedResponse.Off"/> (the default),
+    /// <see cref="IntrospectionSignedResponse.Allow"/> (ask for one, accept plain JSON too) or
+    /// <see cref="IntrospectionSignedResponse.Require"/>. A signed response must be signed by one of the authorization
+    /// server's keys with an algorithm of <see cref="ValidAlgorithms"/>, carry header <c>typ: token-introspection+jwt</c>,
+    /// <c>iss</c> equal to <see cref="Issuer"/>, <c>aud</c> equal to <see cref="ClientId"/> and an <c>iat</c>. A response
+    /// that fails this is not trusted at all: the request answers 503, as when the server is down.
+    /// </summary>
+    public IntrospectionSignedResponse IntrospectionSignedResponse { get; set; } = IntrospectionSignedResponse.Off;
+
     /// <summary>The form parameter carrying the token (<c>OIDCOAuthIntrospectionTokenParamName</c>); default <c>token</c>.</summary>
     public string IntrospectionTokenParameterName { get; set; } = "token";
 
@@ -143,4 +176,7 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
 
     /// <summary>The configuration section the options were bound from (for validation messages).</summary>
     internal string ConfigurationPath { get; set; } = OAuthResourceServerDefaults.ConfigurationSection;
+
+    /// <summary>Entries of <see cref="SigningCertificates"/> and <see cref="SharedKeys"/> that could not be loaded: (key, problem), reported by the validator.</summary>
+    internal List<(string Key, string Problem, string Directive)> KeyProblems { get; } = [];
 }

@@ -37,7 +37,7 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             {
                 Fail("Issuer", "is required for JWT validation: every token's iss must equal it", "OIDCOAuthVerifyIssuer");
             }
-            if (!hasMetadata && string.IsNullOrEmpty(options.JwksUri) && options.SigningKeys.Count == 0)
+            if (!hasMetadata && string.IsNullOrEmpty(options.JwksUri) && options.SigningKeys.Count == 0 && options.KeyProblems.Count == 0)
             {
                 Fail("JwksUri", "or MetadataUrl, Issuer or SigningKeys is required for JWT validation", "OIDCOAuthVerifyJwksUri");
             }
@@ -64,6 +64,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             {
                 Fail("IntrospectionExpiryClaim", "must not be empty", "OIDCOAuthTokenExpiryClaim");
             }
+            if (options.IntrospectionSignedResponse != IntrospectionSignedResponse.Off && string.IsNullOrEmpty(options.Issuer))
+            {
+                Fail("Issuer", "is required for signed introspection responses: their iss must equal it", "OIDCOAuthVerifyIssuer");
+            }
         }
         else
         {
@@ -72,6 +76,18 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         if (!Enum.IsDefined(options.IntrospectionAuthMethod))
         {
             Fail("IntrospectionAuthMethod", "must be ClientSecretBasic or ClientSecretPost", "OIDCOAuthIntrospectionEndpointAuth");
+        }
+        if (!Enum.IsDefined(options.IntrospectionMethod))
+        {
+            Fail("IntrospectionMethod", "must be Post or Get", "OIDCOAuthIntrospectionEndpointMethod");
+        }
+        if (!Enum.IsDefined(options.IntrospectionSignedResponse))
+        {
+            Fail("IntrospectionSignedResponse", "must be Off, Allow or Require", null);
+        }
+        foreach (var (key, problem, directive) in options.KeyProblems)
+        {
+            Fail(key, problem, directive);
         }
         if (options.Audiences.Any(string.IsNullOrWhiteSpace))
         {

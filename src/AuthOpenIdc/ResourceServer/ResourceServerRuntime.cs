@@ -27,6 +27,9 @@ internal sealed class ResourceServerRuntime
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>Accepted besides <see cref="DefaultAlgorithms"/> when a symmetric key is configured and no algorithm list is.</summary>
+    private static readonly string[] SymmetricAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512];
+
     private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];
 
     /// <summary>The longest an entry stays in the in-process copy before the shared cache is asked again.</summary>
@@ -45,10 +48,14 @@ internal sealed class ResourceServerRuntime
     private readonly string[] _algorithms;
     private readonly ConcurrentDictionary<string, Task<ValidatedToken>> _inFlight = new(StringComparer.Ordinal);
 
-    // The hot path: decoded results for a short while, so a repeated token costs one dictionary lookup instead of a
-    // key hash, a backend read, a decryption and a decoding. Never longer than the shared entry it mirrors.
     private int _validations;
 
+    // The hot path: decoded results for a short while, so a repeated token costs one dictionary lookup instead of a
+    // key hash, a backend read, a decryption and a decoding. Never longer than the shared entry it mirrors.
+    // Keyed by the raw token on purpose: this is the process's own memory, which already holds the token for as long
+    // as the request does (headers, the in-flight table, the protected cache's key memo), so a hash would hide
+    // nothing from anyone who can read it, and a SHA-256 per request is a measurable cost on the path it exists to
+    // make cheap. What leaves the process (the shared cache) is keyed by an HMAC and encrypted.
     private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = LocalCapacity, CompactionPercentage = 0.25 });
 
     public ResourceServerRuntime(string scheme, OAuthResourceServerOptions options, OpBackchannel backchannel, ProtectedCache cache, TimeProvider time, ILogger logger)
@@ -59,7 +66,7 @@ internal sealed class ResourceServerRuntime
         _time = time;
         _logger = logger;
         _remoteUser = new RemoteUserMapper(options.RemoteUser);
-        _algorithms = options.ValidAlgorithms.Count > 0 ? [.. options.ValidAlgorithms] : DefaultAlgorithms;
+        _algorithms = Algorithms(options);
         AuthorizationServer = new AuthorizationServerClient(scheme, options, backchannel, time, logger);
     }
 
@@ -69,6 +76,36 @@ internal sealed class ResourceServerRuntime
     public int Validations => Volatile.Read(ref _validations);
 
     private bool CacheEnabled => _options.CacheInterval >= TimeSpan.Zero;
+
+    /// <summary>
+    /// The JWS algorithms accepted for access tokens and signed introspection responses: <see cref="OAuthResourceServerOptions.ValidAlgorithms"/>,
+    /// else the asymmetric ones, plus HS256/384/512 when a symmetric key is configured (it can verify nothing else,
+    /// and an RSA or EC key can never be used as an HMAC secret, so this opens no key confusion).
+    /// </summary>
+    internal static string[] Algorithms(OAuthResourceServerOptions options)
+    {
+        if (options.ValidAlgorithms.Count > 0)
+        {
+            return [.. options.ValidAlgorithms];
+        }
+        return options.SigningKeys.Any(k => k is SymmetricSecurityKey) ? [.. DefaultAlgorithms, .. SymmetricAlgorithms] : DefaultAlgorithms;
+    }
+
+    /// <summary>
+    /// Evicts <paramref name="token"/>'s result from the in-process copy and the protected cache (<c>?remove_at_cache=</c>),
+    /// so its next request validates again. Other instances of a farm drop their in-process copies within
+    /// <see cref="LocalLifetime"/>. True when there was something to evict.
+    /// </summary>
+    /// <exception cref="CacheUnavailableException">The cache backend failed.</exception>
+    public async Task<bool> RemoveAsync(string token, CancellationToken cancellationToken)
+    {
+        var found = _local.TryGetValue(token, out _);
+        _local.Remove(token);
+        var key = CacheKey(token);
+        found |= await _cache.GetAsync(Section, key, cancellationToken).ConfigureAwait(false) is not null;
+        await _cache.RemoveAsync(Section, key, cancellationToken).ConfigureAwait(false);
+        return found;
+    }
 
     /// <summary>The result for <paramref name="token"/>: from the cache, from a validation already running, or validated now.</summary>
     /// <exception cref="OidcProtocolException">The authorization server could not be used (the caller answers 503).</exception>

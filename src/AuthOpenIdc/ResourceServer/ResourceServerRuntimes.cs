@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AuthOpenIdc.Caching;
 using AuthOpenIdc.Protocol;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,11 @@ internal sealed class ResourceServerRuntimes
     private readonly ProtectedCache _cache;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IAuthenticationSchemeProvider _schemes;
 
-    public ResourceServerRuntimes(IOptionsMonitor<OAuthResourceServerOptions> options, IHttpClientFactory httpClientFactory, ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory)
+    public ResourceServerRuntimes(IOptionsMonitor<OAuthResourceServerOptions> options, IHttpClientFactory httpClientFactory, ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory, IAuthenticationSchemeProvider schemes)
     {
+        _schemes = schemes;
         _options = options;
         _httpClientFactory = httpClientFactory;
         _cache = cache;
@@ -27,6 +30,30 @@ internal sealed class ResourceServerRuntimes
 
     public ResourceServerRuntime Get(string scheme) =>
         _runtimes.GetOrAdd(scheme, name => new Lazy<ResourceServerRuntime>(() => Create(name))).Value;
+
+    /// <summary>
+    /// Evicts <paramref name="token"/>'s cached result in every resource-server scheme of the application (the admin
+    /// function <c>?remove_at_cache=</c>). Returns how many schemes there are and in how many something was evicted.
+    /// </summary>
+    /// <exception cref="CacheUnavailableException">The cache backend failed.</exception>
+    public async Task<(int Schemes, int Evicted)> RemoveAsync(string token, CancellationToken cancellationToken)
+    {
+        var schemes = 0;
+        var evicted = 0;
+        foreach (var scheme in await _schemes.GetAllSchemesAsync().ConfigureAwait(false))
+        {
+            if (scheme.HandlerType != typeof(OAuthResourceServerHandler))
+            {
+                continue;
+            }
+            schemes++;
+            if (await Get(scheme.Name).RemoveAsync(token, cancellationToken).ConfigureAwait(false))
+            {
+                evicted++;
+            }
+        }
+        return (schemes, evicted);
+    }
 
     private ResourceServerRuntime Create(string scheme)
     {

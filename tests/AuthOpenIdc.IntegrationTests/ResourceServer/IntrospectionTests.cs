@@ -26,13 +26,7 @@ public sealed class IntrospectionTests : IAsyncLifetime
 
     private Task<RsApp> StartRs(Action<OAuthResourceServerOptions> more) => RsApp.StartAsync(o =>
     {
-        o.Validation = AccessTokenValidation.Introspection;
-        o.Issuer = _as.Issuer;
-        o.Audiences.Add(TestAuthorizationServer.Audience);
-        o.ClientId = TestAuthorizationServer.ClientId;
-        o.ClientSecret = TestAuthorizationServer.ClientSecret;
-        o.RequireHttpsMetadata = false;
-        o.BackchannelTimeout = TimeSpan.FromSeconds(3);
+        _as.ConfigureIntrospection(o);
         more(o);
     });
 
@@ -175,6 +169,49 @@ public sealed class IntrospectionTests : IAsyncLifetime
         using var response = await rs.Client.SendAsync(Get(token));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(string.IsNullOrEmpty(_as.LastIntrospectionAuthorization));
+    }
+
+    [Fact]
+    public async Task Introspection_by_get_sends_the_token_and_parameters_in_the_query_with_the_same_client_authentication()
+    {
+        await using var rs = await StartRs(o =>
+        {
+            o.IntrospectionMethod = IntrospectionMethod.Get;
+            o.IntrospectionParameters["resource"] = "urn:test:api";
+        });
+        var token = _as.IssueOpaqueToken(TimeSpan.FromMinutes(5));
+
+        using var response = await rs.Client.SendAsync(Get(token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("GET", _as.LastIntrospectionMethod);
+        Assert.Equal(token, _as.LastIntrospectionParameters["token"]);
+        Assert.Equal("access_token", _as.LastIntrospectionParameters["token_type_hint"]);
+        Assert.Equal("urn:test:api", _as.LastIntrospectionParameters["resource"]);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(TestAuthorizationServer.ClientId + ":" + TestAuthorizationServer.ClientSecret));
+        Assert.Equal(expected, _as.LastIntrospectionAuthorization);
+        Assert.Equal("application/json", _as.LastIntrospectionAccept);
+        // No token in the log lines, although it traveled in a URL.
+        Assert.DoesNotContain(rs.Logs, line => line.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Introspection_by_get_with_client_secret_post_puts_the_credentials_in_the_query()
+    {
+        await using var rs = await StartRs(o =>
+        {
+            o.IntrospectionMethod = IntrospectionMethod.Get;
+            o.IntrospectionAuthMethod = IntrospectionAuthMethod.ClientSecretPost;
+        });
+        var token = _as.IssueOpaqueToken(TimeSpan.FromMinutes(5));
+
+        using var response = await rs.Client.SendAsync(Get(token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("GET", _as.LastIntrospectionMethod);
+        Assert.Equal(TestAuthorizationServer.ClientId, _as.LastIntrospectionParameters["client_id"]);
+        Assert.Equal(TestAuthorizationServer.ClientSecret, _as.LastIntrospectionParameters["client_secret"]);
         Assert.True(string.IsNullOrEmpty(_as.LastIntrospectionAuthorization));
     }
 

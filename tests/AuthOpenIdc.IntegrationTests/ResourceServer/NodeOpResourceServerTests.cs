@@ -85,8 +85,15 @@ public sealed class NodeOpResourceServerTests
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token's audience is not accepted\"", response.Headers.WwwAuthenticate.ToString());
     }
 
-    [Fact]
-    public async Task An_opaque_token_is_validated_by_introspection_and_an_unknown_one_is_inactive()
+    /// <summary>
+    /// Plain JSON; RFC 9701 ES256 JWTs for the client registered with <c>introspection_signed_response_alg</c>; and RS256
+    /// JWTs (oidc-provider's default alg once jwtIntrospection is on) for a client that merely asks for them.
+    /// </summary>
+    [Theory]
+    [InlineData(NodeOpClients.ResourceServerClientId, NodeOpClients.ResourceServerClientSecret, IntrospectionSignedResponse.Off)]
+    [InlineData(NodeOpClients.SignedIntrospectionClientId, NodeOpClients.SignedIntrospectionClientSecret, IntrospectionSignedResponse.Require)]
+    [InlineData(NodeOpClients.ResourceServerClientId, NodeOpClients.ResourceServerClientSecret, IntrospectionSignedResponse.Allow)]
+    public async Task An_opaque_token_is_validated_by_introspection_and_an_unknown_one_is_inactive(string clientId, string clientSecret, IntrospectionSignedResponse signed)
     {
         var token = await ClientCredentialsTokenAsync(resource: null);
         Assert.DoesNotContain('.', token);
@@ -94,8 +101,9 @@ public sealed class NodeOpResourceServerTests
         {
             o.Validation = AccessTokenValidation.Introspection;
             o.Issuer = Op.IssuerString;
-            o.ClientId = NodeOpClients.ResourceServerClientId;
-            o.ClientSecret = NodeOpClients.ResourceServerClientSecret;
+            o.ClientId = clientId;
+            o.ClientSecret = clientSecret;
+            o.IntrospectionSignedResponse = signed;
             o.RequireHttpsMetadata = false;
             o.RemoteUser.Claim = "client_id";
         });
@@ -112,6 +120,7 @@ public sealed class NodeOpResourceServerTests
         Assert.Equal(HttpStatusCode.Unauthorized, inactive.StatusCode);
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the token is not active\"", inactive.Headers.WwwAuthenticate.ToString());
         Assert.Equal(2, rs.Runtime.Validations);
+        Assert.DoesNotContain(rs.Logs, l => l.Contains("ResourceServerSignedIntrospectionRejected", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AuthOpenIdc.IntegrationTests.Infrastructure.Rp;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using AuthOpenIdc.ResourceServer;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +39,14 @@ internal sealed class RsApp : IAsyncDisposable
     /// <summary>The scheme's runtime (single-flight table, authorization server client).</summary>
     public ResourceServerRuntime Runtime => Services.GetRequiredService<ResourceServerRuntimes>().Get(OAuthResourceServerDefaults.AuthenticationScheme);
 
-    public static async Task<RsApp> StartAsync(Action<OAuthResourceServerOptions> configure)
+    public static Task<RsApp> StartAsync(Action<OAuthResourceServerOptions> configure) =>
+        StartAsync(authentication => authentication.AddOAuthResourceServer(configure));
+
+    /// <summary>The API with the resource server configured from <paramref name="configuration"/> alone.</summary>
+    public static Task<RsApp> StartAsync(IConfigurationSection configuration) =>
+        StartAsync(authentication => authentication.AddOAuthResourceServer(configuration));
+
+    private static async Task<RsApp> StartAsync(Action<AuthenticationBuilder> addResourceServer)
     {
         var logs = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
@@ -45,7 +54,7 @@ internal sealed class RsApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(new CapturingLoggerProvider(logs));
-        builder.Services.AddAuthentication(OAuthResourceServerDefaults.AuthenticationScheme).AddOAuthResourceServer(configure);
+        addResourceServer(builder.Services.AddAuthentication(OAuthResourceServerDefaults.AuthenticationScheme));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("write", p => p.RequireAuthenticatedUser().RequireScope("api:write"))
             .AddPolicy("admin", p => p.RequireAuthenticatedUser().RequireScope("admin"));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthOpenIdc.ResourceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,6 +62,43 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
     /// <summary>The Basic credentials of the last introspection call.</summary>
     public string? LastIntrospectionAuthorization { get; private set; }
 
+    /// <summary>The HTTP method of the last introspection call.</summary>
+    public string? LastIntrospectionMethod { get; private set; }
+
+    /// <summary>The Accept header of the last introspection call.</summary>
+    public string? LastIntrospectionAccept { get; private set; }
+
+    /// <summary>The form (POST) or query (GET) parameters of the last introspection call.</summary>
+    public IReadOnlyDictionary<string, string> LastIntrospectionParameters { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>When set, introspection answers <c>application/token-introspection+jwt</c> with what this makes of the JSON answer.</summary>
+    public Func<JsonObject, string>? SignedIntrospection { get; set; }
+
+    /// <summary>
+    /// An RFC 9701 response for <paramref name="response"/>: <c>iss</c>, <c>aud</c> (default our client id), <c>iat</c> and
+    /// <c>token_introspection</c> (default the response), each replaceable or removable (null) to make it hostile;
+    /// <paramref name="tweak"/> edits the payload last.
+    /// </summary>
+    public string SignIntrospection(JsonObject response, string? audience = ClientId, string? issuer = null, bool iat = true,
+        JsonNode? claim = null, string typ = "token-introspection+jwt", SecurityKey? key = null, Action<JsonObject>? tweak = null)
+    {
+        var payload = new JsonObject
+        {
+            ["iss"] = issuer ?? Issuer,
+            ["token_introspection"] = claim ?? JsonNode.Parse(response.ToJsonString()),
+        };
+        if (audience is not null)
+        {
+            payload["aud"] = audience;
+        }
+        if (iat)
+        {
+            payload["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        }
+        tweak?.Invoke(payload);
+        return Sign(payload, key, typ: typ);
+    }
+
     public static async Task<TestAuthorizationServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -93,10 +131,12 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
             }
             return Results.Content(new JsonObject { ["keys"] = keys }.ToJsonString(), "application/json");
         });
-        app.MapPost("/introspect", async (HttpContext http) =>
+        app.MapMethods("/introspect", [HttpMethods.Post, HttpMethods.Get], async (HttpContext http) =>
         {
             Interlocked.Increment(ref server._introspectionCalls);
             server.LastIntrospectionAuthorization = http.Request.Headers.Authorization;
+            server.LastIntrospectionMethod = http.Request.Method;
+            server.LastIntrospectionAccept = http.Request.Headers.Accept;
             if (server.IntrospectionDelay > TimeSpan.Zero)
             {
                 await Task.Delay(server.IntrospectionDelay);
@@ -105,14 +145,33 @@ internal sealed class TestAuthorizationServer : IAsyncDisposable
             {
                 return Results.StatusCode(status);
             }
-            var form = await http.Request.ReadFormAsync();
-            var token = form["token"].ToString();
-            var answer = server._introspection.TryGetValue(token, out var scripted) ? scripted.ToJsonString() : "{\"active\":false}";
-            return Results.Content(answer, "application/json");
+            IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> parameters = HttpMethods.IsGet(http.Request.Method)
+                ? http.Request.Query
+                : await http.Request.ReadFormAsync();
+            server.LastIntrospectionParameters = parameters.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+            var token = server.LastIntrospectionParameters.GetValueOrDefault("token") ?? "";
+            var answer = server._introspection.TryGetValue(token, out var scripted) ? scripted : new JsonObject { ["active"] = false };
+            if (server.SignedIntrospection is { } sign)
+            {
+                return Results.Content(sign(answer), "application/token-introspection+jwt");
+            }
+            return Results.Content(answer.ToJsonString(), "application/json");
         });
         await app.StartAsync();
         server.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return server;
+    }
+
+    /// <summary>Resource-server options that introspect at this server as <see cref="ClientId"/> (http, short timeout).</summary>
+    public void ConfigureIntrospection(OAuthResourceServerOptions options)
+    {
+        options.Validation = AccessTokenValidation.Introspection;
+        options.Issuer = Issuer;
+        options.Audiences.Add(Audience);
+        options.ClientId = ClientId;
+        options.ClientSecret = ClientSecret;
+        options.RequireHttpsMetadata = false;
+        options.BackchannelTimeout = TimeSpan.FromSeconds(3);
     }
 
     /// <summary>Scripts the introspection answer for <paramref name="token"/>.</summary>

@@ -5,6 +5,7 @@ using AuthOpenIdc.Caching;
 using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.HeaderPassThrough;
 using AuthOpenIdc.RelyingParty;
+using AuthOpenIdc.ResourceServer;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,16 @@ public class ConfigurationDocsTests
 
         Assert.Contains(nameof(AuthenticationSchemeOptions.ClaimsIssuer), inherited);
         AssertAllDocumented("configuration.md", inherited.Select(Code).Append(Code($"{OidcRelyingPartyDefaults.ConfigurationSection}:ClaimsIssuer")));
+    }
+
+    [Fact]
+    public void Every_resource_server_option_is_documented_with_its_configuration_key()
+    {
+        var keys = OptionKeys(typeof(OAuthResourceServerOptions), OAuthResourceServerDefaults.ConfigurationSection).ToList();
+
+        Assert.Contains("AuthOpenIdc:ResourceServer:RemoteUser:Claim", keys);
+        Assert.Contains("AuthOpenIdc:ResourceServer:SharedKeys", keys);
+        AssertAllDocumented("configuration.md", keys.Select(Code).Append(Code($"{OAuthResourceServerDefaults.ConfigurationSection}:ClaimsIssuer")));
     }
 
     [Fact]

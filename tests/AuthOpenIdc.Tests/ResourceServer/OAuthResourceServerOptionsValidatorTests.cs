@@ -68,6 +68,30 @@ public class OAuthResourceServerOptionsValidatorTests
     }
 
     [Fact]
+    public void Signed_introspection_responses_need_an_issuer_and_unknown_enum_values_are_named()
+    {
+        var options = new OAuthResourceServerOptions
+        {
+            Validation = AccessTokenValidation.Introspection,
+            IntrospectionEndpoint = "https://as.example/introspect",
+            ClientId = "rs",
+            ClientSecret = "secret",
+            IntrospectionSignedResponse = IntrospectionSignedResponse.Require,
+            IntrospectionMethod = (IntrospectionMethod)7,
+        };
+        options.Audiences.Add("urn:api");
+
+        var failures = Failures(options).ToList();
+
+        Assert.Contains(P + "Issuer is required for signed introspection responses: their iss must equal it (OIDCOAuthVerifyIssuer)", failures);
+        Assert.Contains(P + "IntrospectionMethod must be Post or Get (OIDCOAuthIntrospectionEndpointMethod)", failures);
+        options.Issuer = "https://as.example";
+        options.IntrospectionMethod = IntrospectionMethod.Get;
+        options.IntrospectionSignedResponse = (IntrospectionSignedResponse)9;
+        Assert.Equal([P + "IntrospectionSignedResponse must be Off, Allow or Require"], Failures(options));
+    }
+
+    [Fact]
     public void A_cookie_location_needs_a_valid_cookie_name()
     {
         var options = Jwt();

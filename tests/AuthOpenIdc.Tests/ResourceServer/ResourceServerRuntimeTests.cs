@@ -63,6 +63,21 @@ public class ResourceServerRuntimeTests
     }
 
     [Fact]
+    public async Task RemoveAsync_evicts_both_copies_so_the_next_request_validates_again()
+    {
+        var runtime = Runtime("urn:api");
+        var token = Token();
+        Assert.True((await runtime.ValidateAsync(token, CancellationToken.None)).IsValid);
+
+        Assert.True(await runtime.RemoveAsync(token, CancellationToken.None));
+        Assert.False(await runtime.RemoveAsync(token, CancellationToken.None));
+        Assert.True((await runtime.ValidateAsync(token, CancellationToken.None)).IsValid);
+
+        Assert.Equal(2, runtime.Validations);
+        Assert.False(await runtime.RemoveAsync(Token(audience: "urn:never-seen"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_hit_is_rechecked_against_the_current_audience()
     {
         var token = Token();

@@ -45,6 +45,12 @@ public static class NodeOpClients
     /// <summary>Secret of <see cref="ResourceServerClientId"/>.</summary>
     public const string ResourceServerClientSecret = "rs-client-secret-0123456789abcdef";
 
+    /// <summary>A resource server whose introspection responses are RFC 9701 ES256 JWTs when it asks for them (jwtIntrospection).</summary>
+    public const string SignedIntrospectionClientId = "rs-jwt-client";
+
+    /// <summary>Secret of <see cref="SignedIntrospectionClientId"/>.</summary>
+    public const string SignedIntrospectionClientSecret = "rs-jwt-client-secret-0123456789abcdef";
+
     /// <summary>The resource indicator that yields RS256 JWT access tokens (audience the same, scopes <see cref="TestApiScopes"/>).</summary>
     public const string TestApiResource = "urn:authopenidc:test-api";
 
