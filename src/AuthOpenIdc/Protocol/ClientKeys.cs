@@ -46,39 +46,24 @@ internal sealed class ClientKeys
 
     private static SecurityKey LoadEntry(string entry, int index)
     {
-        string? kid = null;
-        var source = entry.Trim();
-        var hash = source.IndexOf('#', StringComparison.Ordinal);
-        if (hash > 0 && !source.StartsWith("-----", StringComparison.Ordinal))
+        PemEntry pem;
+        try
         {
-            kid = source[..hash];
-            source = source[(hash + 1)..];
+            pem = PemEntry.Read(entry);
         }
-        string pem;
-        if (source.Contains("-----BEGIN", StringComparison.Ordinal))
+        catch (FormatException ex)
         {
-            pem = source;
-        }
-        else
-        {
-            try
-            {
-                pem = File.ReadAllText(source);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                throw new FormatException($"entry {index}: the file cannot be read ({ex.GetType().Name})", ex);
-            }
+            throw new FormatException($"entry {index}: {ex.Message}", ex);
         }
         try
         {
-            var key = Parse(pem, index);
-            key.KeyId = string.IsNullOrEmpty(kid) ? Thumbprint(key) : kid;
+            var key = Parse(pem.Pem, index);
+            key.KeyId = pem.Kid ?? Thumbprint(key);
             return key;
         }
         catch (CryptographicException ex)
         {
-            throw new FormatException($"entry {index}: the PEM key or certificate is invalid", ex);
+            throw new FormatException($"entry {index}: {pem.Describe}the PEM key or certificate is invalid", ex);
         }
     }
 

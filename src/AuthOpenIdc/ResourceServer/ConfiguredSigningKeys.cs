@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using AuthOpenIdc.Protocol;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,7 +22,6 @@ internal sealed class ConfiguredSigningKeys : IPostConfigureOptions<OAuthResourc
 
     private const string CertificatesDirective = "OIDCOAuthVerifyCertFiles";
     private const string SharedKeysDirective = "OIDCOAuthVerifySharedKeys";
-    private const string PemStart = "-----BEGIN ";
 
     private readonly string _scheme;
 
@@ -64,39 +64,8 @@ internal sealed class ConfiguredSigningKeys : IPostConfigureOptions<OAuthResourc
     /// <exception cref="FormatException">The entry cannot be used; the message says why (without key material).</exception>
     internal static SecurityKey LoadPublicKey(string entry)
     {
-        var value = entry.Trim();
-        string? kid = null;
-        var separator = value.IndexOf('#', StringComparison.Ordinal);
-        if (separator > 0 && !value.AsSpan(0, separator).Contains(PemStart, StringComparison.Ordinal))
-        {
-            kid = value[..separator];
-            value = value[(separator + 1)..].Trim();
-        }
-        var describe = kid is null ? "" : $"(kid {kid}) ";
-        string pem;
-        if (value.StartsWith(PemStart, StringComparison.Ordinal))
-        {
-            pem = value;
-        }
-        else if (value.Length == 0)
-        {
-            throw new FormatException($"{describe}is empty: give a PEM file path or inline PEM");
-        }
-        else
-        {
-            if (!File.Exists(value))
-            {
-                throw new FormatException($"{describe}names the file {value}, which does not exist");
-            }
-            try
-            {
-                pem = File.ReadAllText(value);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new FormatException($"{describe}names the file {value}, which cannot be read ({ex.GetType().Name})");
-            }
-        }
+        var read = PemEntry.Read(entry);
+        var (kid, pem, describe) = (read.Kid, read.Pem, read.Describe);
         if (!PemEncoding.TryFind(pem, out var fields))
         {
             throw new FormatException($"{describe}holds no PEM block");
