@@ -64,7 +64,9 @@ internal sealed class OptionsProblems
     {
         if (method is not (TokenEndpointAuthMethod.None or TokenEndpointAuthMethod.PrivateKeyJwt) && string.IsNullOrEmpty(secret))
         {
-            Fail("ClientSecret", $"is required unless {methodKey} is None or PrivateKeyJwt", secretDirective);
+            Fail("ClientSecret", methodKey == "TokenEndpointAuthMethod"
+                ? "is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt"
+                : $"is required for introspection unless {methodKey} is PrivateKeyJwt", secretDirective);
         }
         if (method is not (TokenEndpointAuthMethod.ClientSecretJwt or TokenEndpointAuthMethod.PrivateKeyJwt))
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AuthOpenIdc.RelyingParty;
 
 namespace AuthOpenIdc.Protocol;
@@ -55,7 +54,7 @@ internal sealed class TokenEndpointClient
     {
         var form = new List<KeyValuePair<string, string>> { new("token", token), new("token_type_hint", tokenTypeHint) };
         var response = await PostWithClientAuthenticationAsync(provider, endpoint, form, extraParameters: false, cancellationToken).ConfigureAwait(false);
-        return response.StatusCode == 200 ? null : SafeErrorCode(response.Body);
+        return response.StatusCode == 200 ? null : OAuthErrorCode.FromBody(response.Body);
     }
 
     private async Task<TokenResponse> SendAsync(ProviderMetadata provider, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
@@ -63,7 +62,7 @@ internal sealed class TokenEndpointClient
         var response = await PostWithClientAuthenticationAsync(provider, provider.TokenEndpoint, form, extraParameters: true, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is >= 400 and < 500)
         {
-            throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{SafeErrorCode(response.Body)}'");
+            throw OidcProtocolException.TokenRequestFailed($"the token endpoint answered HTTP {response.StatusCode} with error '{OAuthErrorCode.FromBody(response.Body)}'");
         }
         if (response.StatusCode != 200)
         {
@@ -90,24 +89,5 @@ internal sealed class TokenEndpointClient
         // An assertion's audience is the token endpoint (OIDC Core §9) for revocation too, or the issuer.
         var authorization = _client.Apply(form, provider.TokenEndpoint, provider.Issuer);
         return await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The OAuth error code, only if it looks like one: OP bodies are not trusted into logs verbatim.</summary>
-    private static string SafeErrorCode(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error)
-                && error.ValueKind == JsonValueKind.String)
-            {
-                return OAuthErrorCode.Sanitize(error.GetString());
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return "unknown";
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using AuthOpenIdc.Protocol;
 using Microsoft.Extensions.Logging;
@@ -25,6 +23,7 @@ internal sealed class AuthorizationServerClient
     private readonly SemaphoreSlim _metadataLock = new(1, 1);
     private readonly SemaphoreSlim _keysLock = new(1, 1);
     private readonly SignedIntrospectionResponse _signedResponse;
+    private readonly ClientAuthenticator _client;
 
     private Metadata? _metadata;
     private DateTimeOffset _metadataExpires;
@@ -40,6 +39,8 @@ internal sealed class AuthorizationServerClient
         _time = time;
         _logger = logger;
         _signedResponse = new SignedIntrospectionResponse(scheme, options, GetSigningKeysAsync, time, logger);
+        _client = new ClientAuthenticator(OAuthResourceServerOptionsValidator.ClientAuthenticationMethod(options.IntrospectionAuthMethod), options.ClientId ?? string.Empty, options.ClientSecret, options.ClientAssertion,
+            new Lazy<ClientKeys>(() => ClientKeys.Load(options.ClientAssertion.PrivateKeyFiles)), time);
     }
 
     public sealed record Metadata(string? Issuer, string? JwksUri, string? IntrospectionEndpoint);
@@ -221,7 +222,7 @@ internal sealed class AuthorizationServerClient
     /// RFC 7662 introspection, by POST or GET, optionally signed (RFC 9701). Returns the response object (a clone),
     /// or throws when the server is unusable or its answer cannot be trusted.
     /// </summary>
-    public async Task<JsonElement> IntrospectAsync(string token, CancellationToken cancellationToken)
+    public async Task<JsonElement?> IntrospectAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = _options.IntrospectionEndpoint;
         if (string.IsNullOrEmpty(endpoint))
@@ -238,20 +239,15 @@ internal sealed class AuthorizationServerClient
         {
             form.Add(new(name, value));
         }
-        AuthenticationHeaderValue? authorization = null;
-        if (_options.IntrospectionAuthMethod == IntrospectionAuthMethod.ClientSecretPost)
-        {
-            form.Add(new("client_id", _options.ClientId!));
-            form.Add(new("client_secret", _options.ClientSecret!));
-        }
-        else
-        {
-            // RFC 6749 §2.3.1: form-encode both, then Basic.
-            var credentials = Uri.EscapeDataString(_options.ClientId!) + ":" + Uri.EscapeDataString(_options.ClientSecret!);
-            authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        }
+        var authorization = _client.Apply(form, endpoint, _options.Issuer);
         var method = _options.IntrospectionMethod == IntrospectionMethod.Get ? HttpMethod.Get : HttpMethod.Post;
         var response = await _backchannel.SendParametersAsync(method, endpoint, form, authorization, Accept, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 400 && OAuthErrorCode.FromBody(response.Body) == "unsupported_token_type")
+        {
+            // RFC 7009 §2.2.1's code, which servers also send from introspection for a token kind they do not
+            // issue (e.g. a JWT to an opaque-token server): the token is unusable here, the server is fine.
+            return null;
+        }
         if (response.StatusCode != 200)
         {
             throw OidcProtocolException.ProviderUnavailable(string.Create(CultureInfo.InvariantCulture, $"the introspection endpoint answered {response.StatusCode}"));

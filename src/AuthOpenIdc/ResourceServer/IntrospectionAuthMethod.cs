@@ -8,4 +8,10 @@ public enum IntrospectionAuthMethod
 
     /// <summary><c>client_id</c> and <c>client_secret</c> in the form body.</summary>
     ClientSecretPost = 1,
+
+    /// <summary>A JWT client assertion signed with HMAC over the client secret (<c>client_secret_jwt</c>).</summary>
+    ClientSecretJwt = 2,
+
+    /// <summary>A JWT client assertion signed with a private key (<c>private_key_jwt</c>, <see cref="OAuthResourceServerOptions.ClientAssertion"/>).</summary>
+    PrivateKeyJwt = 3,
 }

@@ -122,6 +122,13 @@ public sealed class OAuthResourceServerOptions : AuthenticationSchemeOptions
     /// </summary>
     public IntrospectionSignedResponse IntrospectionSignedResponse { get; set; } = IntrospectionSignedResponse.Off;
 
+    /// <summary>
+    /// The JWT client assertions of <see cref="IntrospectionAuthMethod.ClientSecretJwt"/> and
+    /// <see cref="IntrospectionAuthMethod.PrivateKeyJwt"/> (keys in <c>OIDCPrivateKeyFiles</c>); their <c>aud</c> is the
+    /// introspection endpoint, or the issuer.
+    /// </summary>
+    public OidcClientAssertionOptions ClientAssertion { get; } = new();
+
     /// <summary>The form parameter carrying the token (<c>OIDCOAuthIntrospectionTokenParamName</c>); default <c>token</c>.</summary>
     public string IntrospectionTokenParameterName { get; set; } = "token";
 

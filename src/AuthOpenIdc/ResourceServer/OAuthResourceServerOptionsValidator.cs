@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AuthOpenIdc.RelyingParty;
 using Microsoft.Extensions.Options;
 
 namespace AuthOpenIdc.ResourceServer;
@@ -52,9 +53,10 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             {
                 Fail("ClientId", "is required for introspection", "OIDCOAuthClientID");
             }
-            if (string.IsNullOrEmpty(options.ClientSecret))
+            if (Enum.IsDefined(options.IntrospectionAuthMethod))
             {
-                Fail("ClientSecret", "is required for introspection", "OIDCOAuthClientSecret");
+                problems.ClientAuthentication(ClientAuthenticationMethod(options.IntrospectionAuthMethod), options.ClientSecret, options.ClientAssertion,
+                    "OIDCOAuthClientSecret", "IntrospectionAuthMethod");
             }
             if (string.IsNullOrWhiteSpace(options.IntrospectionTokenParameterName))
             {
@@ -75,7 +77,7 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         }
         if (!Enum.IsDefined(options.IntrospectionAuthMethod))
         {
-            Fail("IntrospectionAuthMethod", "must be ClientSecretBasic or ClientSecretPost", "OIDCOAuthIntrospectionEndpointAuth");
+            Fail("IntrospectionAuthMethod", "must be ClientSecretBasic, ClientSecretPost, ClientSecretJwt or PrivateKeyJwt", "OIDCOAuthIntrospectionEndpointAuth");
         }
         if (!Enum.IsDefined(options.IntrospectionMethod))
         {
@@ -146,4 +148,13 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
         }
         return problems.Result;
     }
+
+    /// <summary>The introspection client authentication in the terms the shared client-authentication code uses.</summary>
+    internal static TokenEndpointAuthMethod ClientAuthenticationMethod(IntrospectionAuthMethod method) => method switch
+    {
+        IntrospectionAuthMethod.ClientSecretPost => TokenEndpointAuthMethod.ClientSecretPost,
+        IntrospectionAuthMethod.ClientSecretJwt => TokenEndpointAuthMethod.ClientSecretJwt,
+        IntrospectionAuthMethod.PrivateKeyJwt => TokenEndpointAuthMethod.PrivateKeyJwt,
+        _ => TokenEndpointAuthMethod.ClientSecretBasic,
+    };
 }

@@ -328,7 +328,10 @@ internal sealed class ResourceServerRuntime
 
     private async Task<ValidatedToken> IntrospectAsync(string token)
     {
-        var response = await AuthorizationServer.IntrospectAsync(token, CancellationToken.None).ConfigureAwait(false);
+        if (await AuthorizationServer.IntrospectAsync(token, CancellationToken.None).ConfigureAwait(false) is not { } response)
+        {
+            return ValidatedToken.Invalid("the authorization server does not introspect this kind of token");
+        }
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var hasActive = response.TryGetProperty("active", out var active);
         if (hasActive && active.ValueKind != JsonValueKind.True)

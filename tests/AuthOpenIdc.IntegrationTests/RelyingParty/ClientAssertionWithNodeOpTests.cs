@@ -6,7 +6,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthOpenIdc.IntegrationTests.Infrastructure.NodeOp;
 using AuthOpenIdc.IntegrationTests.Infrastructure.Rp;
+using AuthOpenIdc.IntegrationTests.ResourceServer;
 using AuthOpenIdc.RelyingParty;
+using AuthOpenIdc.ResourceServer;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthOpenIdc.IntegrationTests.RelyingParty;
@@ -22,6 +24,7 @@ public sealed class ClientAssertionOpFixture : NodeOidcProviderFixture
     public const string SecretJwtSecret = "secret-jwt-client-secret-0123456789abcdef";
     public const string EcClient = "pkjwt-ec-client";
     public const string RsaClient = "pkjwt-rsa-client";
+    public const string IntrospectionClient = "pkjwt-rs-client";
 
     public ClientAssertionOpFixture()
     {
@@ -46,7 +49,19 @@ public sealed class ClientAssertionOpFixture : NodeOidcProviderFixture
         [NodeOidcProvider.ExtraClientsVariable] = new JsonArray(
             Client(SecretJwtClient, "client_secret_jwt", secret: SecretJwtSecret),
             Client(EcClient, "private_key_jwt", jwks: PublishedJwks(EcKeyPem)),
-            Client(RsaClient, "private_key_jwt", jwks: PublishedJwks(RsaKeyPem))).ToJsonString(),
+            Client(RsaClient, "private_key_jwt", jwks: PublishedJwks(RsaKeyPem)),
+            ResourceServerClient(IntrospectionClient, PublishedJwks(EcKeyPem))).ToJsonString(),
+    };
+
+    /// <summary>A client that only introspects (a resource server), authenticating with private_key_jwt.</summary>
+    private static JsonObject ResourceServerClient(string id, JsonNode jwks) => new()
+    {
+        ["client_id"] = id,
+        ["redirect_uris"] = new JsonArray(),
+        ["response_types"] = new JsonArray(),
+        ["grant_types"] = new JsonArray("client_credentials"),
+        ["token_endpoint_auth_method"] = "private_key_jwt",
+        ["jwks"] = jwks,
     };
 
     private static JsonObject Client(string id, string method, string? secret = null, JsonNode? jwks = null)
@@ -184,5 +199,46 @@ public sealed class ClientAssertionWithNodeOpTests : IClassFixture<ClientAsserti
         var key = Assert.Single(set.Keys);
         Assert.Equal("EC", key.Kty);
         Assert.Null(key.D);
+    }
+
+    [Theory]
+    [InlineData(IntrospectionAuthMethod.PrivateKeyJwt)]
+    [InlineData(IntrospectionAuthMethod.ClientSecretJwt)]
+    public async Task The_resource_server_introspects_with_a_jwt_client_assertion(IntrospectionAuthMethod method)
+    {
+        var opaque = await _op.Provider.ClientCredentialsTokenAsync(resource: null);
+        var jwt = await _op.Provider.ClientCredentialsTokenAsync(NodeOpClients.TestApiResource);
+        await using var rs = await RsApp.StartAsync(o =>
+        {
+            o.Validation = AccessTokenValidation.Introspection;
+            o.Issuer = _op.Provider.IssuerString;
+            o.RequireHttpsMetadata = false;
+            o.IntrospectionAuthMethod = method;
+            if (method == IntrospectionAuthMethod.PrivateKeyJwt)
+            {
+                o.ClientId = ClientAssertionOpFixture.IntrospectionClient;
+                o.ClientAssertion.PrivateKeyFiles.Add(_op.EcKeyPem);
+            }
+            else
+            {
+                o.ClientId = ClientAssertionOpFixture.SecretJwtClient;
+                o.ClientSecret = ClientAssertionOpFixture.SecretJwtSecret;
+            }
+        });
+
+        using var valid = await CallAsync(rs, opaque);
+        using var notOpaque = await CallAsync(rs, jwt);
+
+        Assert.True(valid.StatusCode == HttpStatusCode.OK, valid + "\n" + string.Join('\n', rs.Logs));
+        // The OP does not introspect its JWT access tokens (400 unsupported_token_type): refused, not a 503.
+        Assert.Equal(HttpStatusCode.Unauthorized, notOpaque.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\", error_description=\"the authorization server does not introspect this kind of token\"", notOpaque.Headers.WwwAuthenticate.ToString());
+    }
+
+    private static async Task<HttpResponseMessage> CallAsync(RsApp rs, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await rs.Client.SendAsync(request);
     }
 }

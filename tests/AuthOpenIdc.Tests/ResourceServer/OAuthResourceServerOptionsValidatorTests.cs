@@ -41,7 +41,7 @@ public class OAuthResourceServerOptionsValidatorTests
 
         Assert.Contains(P + "IntrospectionEndpoint or MetadataUrl or Issuer is required for introspection (OIDCOAuthIntrospectionEndpoint)", failures);
         Assert.Contains(P + "ClientId is required for introspection (OIDCOAuthClientID)", failures);
-        Assert.Contains(P + "ClientSecret is required for introspection (OIDCOAuthClientSecret)", failures);
+        Assert.Contains(P + "ClientSecret is required for introspection unless IntrospectionAuthMethod is PrivateKeyJwt (OIDCOAuthClientSecret)", failures);
     }
 
     [Fact]
