@@ -1,3 +1,4 @@
+using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.RelyingParty;
 using AuthOpenIdc.ResourceServer;
 using Microsoft.AspNetCore.Authentication;
@@ -34,6 +35,8 @@ public static class OAuthResourceServerExtensions
         services.AddAuthOpenIdcAuthorization();
         services.AddHttpClient(OidcRelyingPartyDefaults.BackchannelHttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddMetrics();
+        services.TryAddSingleton<AuthOpenIdcMetrics>();
         services.TryAddSingleton<ResourceServerRuntimes>();
         services.AddSingleton<IValidateOptions<OAuthResourceServerOptions>>(new OAuthResourceServerOptionsValidator(scheme));
         services.AddSingleton<IPostConfigureOptions<OAuthResourceServerOptions>>(sp => new OAuthResourceServerAudienceWarning(scheme, sp.GetRequiredService<ILoggerFactory>()));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AuthOpenIdc.Caching;
+using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.Claims;
 using AuthOpenIdc.Protocol;
 using Microsoft.Extensions.Caching.Memory;
@@ -43,6 +44,7 @@ internal sealed class ResourceServerRuntime
     private readonly ProtectedCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AuthOpenIdcMetrics _metrics;
     private readonly RemoteUserMapper _remoteUser;
     private readonly JsonWebTokenHandler _jwtHandler = new() { MapInboundClaims = false };
     private readonly string[] _algorithms;
@@ -58,9 +60,10 @@ internal sealed class ResourceServerRuntime
     // make cheap. What leaves the process (the shared cache) is keyed by an HMAC and encrypted.
     private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = LocalCapacity, CompactionPercentage = 0.25 });
 
-    public ResourceServerRuntime(string scheme, OAuthResourceServerOptions options, OpBackchannel backchannel, ProtectedCache cache, TimeProvider time, ILogger logger)
+    public ResourceServerRuntime(string scheme, OAuthResourceServerOptions options, OpBackchannel backchannel, ProtectedCache cache, TimeProvider time, ILogger logger, AuthOpenIdcMetrics metrics)
     {
         _scheme = scheme;
+        _metrics = metrics;
         _options = options;
         _cache = cache;
         _time = time;
@@ -113,14 +116,17 @@ internal sealed class ResourceServerRuntime
     {
         if (CacheEnabled && _local.TryGetValue(token, out var local) && local is ValidatedToken hit)
         {
+            _metrics.TokenLookup("local");
             return Recheck(hit);
         }
         var key = CacheKey(token);
         if (CacheEnabled && await ReadCacheAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
         {
+            _metrics.TokenLookup("shared");
             Remember(token, cached, cached.CachedUntil);
             return Recheck(cached);
         }
+        _metrics.TokenLookup("miss");
 
         var flight = new TaskCompletionSource<ValidatedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = _inFlight.GetOrAdd(key, flight.Task);
@@ -156,9 +162,11 @@ internal sealed class ResourceServerRuntime
             return Recheck(cached);
         }
         Interlocked.Increment(ref _validations);
-        var result = _options.Validation == AccessTokenValidation.Introspection
+        var introspection = _options.Validation == AccessTokenValidation.Introspection;
+        var result = introspection
             ? await IntrospectAsync(token).ConfigureAwait(false)
             : await ValidateJwtAsync(token).ConfigureAwait(false);
+        _metrics.TokenValidation(introspection ? "introspection" : "jwt", result.IsValid);
         var now = _time.GetUtcNow();
         var until = result.IsValid
             ? ResultCachePolicy.ValidUntil(now, result.ExpiresAt, _options.CacheInterval)

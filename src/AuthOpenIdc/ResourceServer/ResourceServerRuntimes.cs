@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AuthOpenIdc.Caching;
+using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -17,9 +18,11 @@ internal sealed class ResourceServerRuntimes
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IAuthenticationSchemeProvider _schemes;
+    private readonly AuthOpenIdcMetrics _metrics;
 
-    public ResourceServerRuntimes(IOptionsMonitor<OAuthResourceServerOptions> options, IHttpClientFactory httpClientFactory, ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory, IAuthenticationSchemeProvider schemes)
+    public ResourceServerRuntimes(IOptionsMonitor<OAuthResourceServerOptions> options, IHttpClientFactory httpClientFactory, ProtectedCache cache, TimeProvider time, ILoggerFactory loggerFactory, IAuthenticationSchemeProvider schemes, AuthOpenIdcMetrics metrics)
     {
+        _metrics = metrics;
         _schemes = schemes;
         _options = options;
         _httpClientFactory = httpClientFactory;
@@ -59,7 +62,7 @@ internal sealed class ResourceServerRuntimes
     {
         var options = _options.Get(scheme);
         var backchannel = new OpBackchannel(_httpClientFactory, options.BackchannelTimeout, options.RequireHttpsMetadata);
-        return new ResourceServerRuntime(scheme, options, backchannel, _cache, _time, _loggerFactory.CreateLogger<OAuthResourceServerHandler>());
+        return new ResourceServerRuntime(scheme, options, backchannel, _cache, _time, _loggerFactory.CreateLogger<OAuthResourceServerHandler>(), _metrics);
     }
 }
 

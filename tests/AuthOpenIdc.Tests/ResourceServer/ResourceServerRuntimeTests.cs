@@ -1,10 +1,13 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AuthOpenIdc.Caching;
+using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.Protocol;
 using AuthOpenIdc.ResourceServer;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -30,13 +33,15 @@ public class ResourceServerRuntimeTests
         _output = output;
     }
 
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
     private ResourceServerRuntime Runtime(string audience, TimeSpan? cacheInterval = null)
     {
         var options = new OAuthResourceServerOptions { Issuer = Issuer, CacheInterval = cacheInterval ?? TimeSpan.Zero };
         options.Audiences.Add(audience);
         options.SigningKeys.Add(Key);
         var backchannel = new OpBackchannel(Mock.Of<IHttpClientFactory>(MockBehavior.Strict), TimeSpan.FromSeconds(1), requireHttps: true);
-        return new ResourceServerRuntime("RS", options, backchannel, _cache, TimeProvider.System, NullLogger.Instance);
+        return new ResourceServerRuntime("RS", options, backchannel, _cache, TimeProvider.System, NullLogger.Instance, new AuthOpenIdcMetrics(_services.GetRequiredService<IMeterFactory>()));
     }
 
     private static string Token(string audience = "urn:api", int lifetimeSeconds = 300)
@@ -60,6 +65,39 @@ public class ResourceServerRuntimeTests
         }
 
         Assert.Equal(1, runtime.Validations);
+    }
+
+    [Fact]
+    public async Task Metrics_count_where_each_result_came_from_and_the_validations_that_ran()
+    {
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name.StartsWith("authopenidc.resource_server.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name + ":" + string.Join(',', tags.ToArray().Select(t => t.Value));
+            counts.AddOrUpdate(key, value, (_, v) => v + value);
+        });
+        listener.Start();
+        var runtime = Runtime("urn:api");
+        var token = Token();
+
+        await runtime.ValidateAsync(token, CancellationToken.None);
+        await runtime.ValidateAsync(token, CancellationToken.None);
+        await runtime.ValidateAsync(token, CancellationToken.None);
+        await runtime.ValidateAsync("not-a-jwt", CancellationToken.None);
+
+        Assert.Equal(2, counts["authopenidc.resource_server.lookups:miss"]);
+        Assert.Equal(2, counts["authopenidc.resource_server.lookups:local"]);
+        Assert.Equal(1, counts["authopenidc.resource_server.validations:jwt,valid"]);
+        Assert.Equal(1, counts["authopenidc.resource_server.validations:jwt,invalid"]);
     }
 
     [Fact]
