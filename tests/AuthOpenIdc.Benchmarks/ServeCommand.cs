@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthOpenIdc.Sessions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +17,14 @@ namespace AuthOpenIdc.Benchmarks;
 /// <c>COOKIE &lt;Cookie header value&gt;</c> (empty for noauth), <c>STORED &lt;bytes&gt;</c> for server-side sessions,
 /// then <c>READY</c>. The bearer modes (<see cref="BearerModes"/>) host their authorization server on the same app
 /// under <c>/as</c> (unprotected), print <c>TOKEN &lt;bearer token&gt;</c> instead of a cookie, and at shutdown
-/// <c>INTROSPECTIONS n</c> and <c>JWKS n</c>: the calls the authorization server answered.
+/// <c>INTROSPECTIONS n</c> and <c>JWKS n</c>: the calls the authorization server answered. <c>authfloor</c>
+/// (<see cref="FloorAuthenticationHandler"/>) prints a token that it accepts unchecked, as any other.
 /// </summary>
 internal static class ServeCommand
 {
     public static readonly string[] BearerModes = BenchmarkAuthorizationServer.Schemes;
 
-    public static readonly string[] Modes = ["noauth", "mscookie", "oidc-memory", "oidc-redis", "oidc-cookie", .. BearerModes];
+    public static readonly string[] Modes = ["noauth", "mscookie", "oidc-memory", "oidc-redis", "oidc-cookie", FloorAuthenticationHandler.Name, .. BearerModes];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -69,6 +71,9 @@ internal static class ServeCommand
             case "oidc-cookie":
                 services.AddAuthentication(BenchmarkSessions.OidcScheme).AddBenchmarkOidc(OidcSessionType.ClientCookie);
                 break;
+            case FloorAuthenticationHandler.Name:
+                services.AddAuthentication(mode).AddScheme<AuthenticationSchemeOptions, FloorAuthenticationHandler>(mode, null);
+                break;
             default:
                 // The keys come from the JWKS the app itself serves, fetched once, as from a real authorization server.
                 authorizationServer!.AddScheme(services.AddAuthentication(mode), mode, staticKeys: false);
@@ -93,15 +98,19 @@ internal static class ServeCommand
         authorizationServer?.MapEndpoints(app.MapGroup("/as"));
         await app.StartAsync().ConfigureAwait(false);
 
-        if (authorizationServer is not null)
+        if (authorizationServer is not null || mode == FloorAuthenticationHandler.Name)
         {
-            Console.WriteLine("TOKEN " + authorizationServer.TokenFor(mode));
+            Console.WriteLine("TOKEN " + (authorizationServer?.TokenFor(mode) ?? "any"));
             Console.WriteLine("READY");
             await app.WaitForShutdownAsync().ConfigureAwait(false);
-            Console.WriteLine("INTROSPECTIONS " + authorizationServer.Introspections.ToString(CultureInfo.InvariantCulture));
-            Console.WriteLine("JWKS " + authorizationServer.JwksFetches.ToString(CultureInfo.InvariantCulture));
+            if (authorizationServer is not null)
+            {
+                Console.WriteLine("INTROSPECTIONS " + authorizationServer.Introspections.ToString(CultureInfo.InvariantCulture));
+                Console.WriteLine("JWKS " + authorizationServer.JwksFetches.ToString(CultureInfo.InvariantCulture));
+            }
             return 0;
         }
+
         var session = BenchmarkSessions.NewSession(TimeProvider.System);
         var cookie = mode switch
         {
