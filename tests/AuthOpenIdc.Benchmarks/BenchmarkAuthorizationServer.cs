@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -150,6 +151,20 @@ internal sealed class BenchmarkAuthorizationServer
         server.MapEndpoints(app);
         await app.StartAsync().ConfigureAwait(false);
         return (app, server);
+    }
+
+    /// <summary>A container as a host builds it (logging, configuration) with <paramref name="schemes"/>, their keys in code.</summary>
+    public ServiceProvider BuildServices(params string[] schemes)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()); // the cache options bind from it
+        var authentication = services.AddAuthentication();
+        foreach (var scheme in schemes)
+        {
+            AddScheme(authentication, scheme, staticKeys: true);
+        }
+        return services.BuildServiceProvider();
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
@@ -28,15 +27,7 @@ public class ResourceServerAuthenticateBenchmarks
     public void Setup()
     {
         (_authorizationServerApp, _authorizationServer) = BenchmarkAuthorizationServer.StartAsync().GetAwaiter().GetResult();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()); // the cache options bind from it, as in a real host
-        var authentication = services.AddAuthentication();
-        foreach (var scheme in BenchmarkAuthorizationServer.Schemes)
-        {
-            _authorizationServer.AddScheme(authentication, scheme, staticKeys: true);
-        }
-        _services = services.BuildServiceProvider();
+        _services = _authorizationServer.BuildServices(BenchmarkAuthorizationServer.Schemes);
         _jwtHeader = "Bearer " + _authorizationServer.MintJwt();
         _opaqueHeader = "Bearer " + _authorizationServer.OpaqueToken;
         Check(); // also the one introspection and the first validation that fills the JWT cache

@@ -1,7 +1,6 @@
 using AuthOpenIdc.ResourceServer;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
@@ -25,11 +24,7 @@ public class ResourceServerPathBenchmarks
     public void Setup()
     {
         var server = new BenchmarkAuthorizationServer("https://as.example.com");
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        server.AddScheme(services.AddAuthentication(), BenchmarkAuthorizationServer.JwtScheme, staticKeys: true);
-        _services = services.BuildServiceProvider();
+        _services = server.BuildServices(BenchmarkAuthorizationServer.JwtScheme);
         _token = server.MintJwt();
         _request = BenchmarkSessions.NewContext(_services, cookieHeader: null).Request;
         _request.Headers[HeaderNames.Authorization] = "Bearer " + _token;
