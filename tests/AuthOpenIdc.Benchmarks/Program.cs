@@ -7,8 +7,8 @@ using BenchmarkDotNet.Running;
 
 // Entry modes, chosen by the first argument (see docs/performance.md):
 //   micro [BenchmarkDotNet args]   e.g. micro --filter '*' --job short
-//   serve --port N --mode <noauth|mscookie|oidc-memory|oidc-redis|oidc-cookie> [--redis host:port]
-//   load [ROUNDS=.. DURATION=.. in the environment]   runs load.sh (wrk against every serve mode)
+//   serve --port N --mode <noauth|mscookie|oidc-memory|oidc-redis|oidc-cookie|authfloor|jwtbearer|rs-jwt|rs-jwt-nocache|rs-introspection> [--redis host:port]
+//   load [SUITE=sessions|rs|all ROUNDS=.. DURATION=.. in the environment]   runs load.sh (wrk against the suite's serve modes)
 //   freeport                        prints a free TCP port on 127.0.0.1 (used by load.sh)
 switch (args.FirstOrDefault())
 {
@@ -31,9 +31,11 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("""
             usage: AuthOpenIdc.Benchmarks micro [--filter '*'] [--job short] ...   BenchmarkDotNet micro benchmarks
-                   AuthOpenIdc.Benchmarks serve --port N --mode <noauth|mscookie|oidc-memory|oidc-redis|oidc-cookie> [--redis host:port]
+                   AuthOpenIdc.Benchmarks serve --port N --mode <noauth|mscookie|oidc-memory|oidc-redis|oidc-cookie|authfloor|jwtbearer|rs-jwt|rs-jwt-nocache|rs-introspection> [--redis host:port]
                    AuthOpenIdc.Benchmarks load                                     sh tests/AuthOpenIdc.Benchmarks/load.sh (needs wrk)
-            via the build script: ./build.sh bench micro --filter '*' --job short, ./build.sh bench load
+                       SUITE=sessions (default: noauth, Microsoft's cookie, the RP sessions) | rs (noauth, authfloor, JwtBearer, the
+                       resource server) | all; MODES="..." picks modes by hand
+            via the build script: ./build.sh bench micro --filter '*' --job short, SUITE=rs ./build.sh bench load
             """);
         return 2;
 }

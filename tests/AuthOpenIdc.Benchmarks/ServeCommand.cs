@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthOpenIdc.Sessions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,14 +12,19 @@ using Microsoft.Extensions.Logging;
 namespace AuthOpenIdc.Benchmarks;
 
 /// <summary>
-/// <c>serve --port N --mode noauth|mscookie|oidc-memory|oidc-redis|oidc-cookie [--redis host:port]</c>: a minimal
-/// Kestrel app on 127.0.0.1:N whose one endpoint <c>GET /</c> returns a short text, behind the given
-/// authentication. At startup it mints a valid session and prints <c>COOKIE &lt;Cookie header value&gt;</c>
-/// (empty for noauth), <c>STORED &lt;bytes&gt;</c> for server-side sessions, then <c>READY</c>.
+/// <c>serve --port N --mode M [--redis host:port]</c>: a minimal Kestrel app on 127.0.0.1:N whose one endpoint
+/// <c>GET /</c> returns a short text, behind the given authentication. At startup it mints a valid session and prints
+/// <c>COOKIE &lt;Cookie header value&gt;</c> (empty for noauth), <c>STORED &lt;bytes&gt;</c> for server-side sessions,
+/// then <c>READY</c>. The bearer modes (<see cref="BearerModes"/>) host their authorization server on the same app
+/// under <c>/as</c> (unprotected), print <c>TOKEN &lt;bearer token&gt;</c> instead of a cookie, and at shutdown
+/// <c>INTROSPECTIONS n</c> and <c>JWKS n</c>: the calls the authorization server answered. <c>authfloor</c>
+/// (<see cref="FloorAuthenticationHandler"/>) prints a token that it accepts unchecked, as any other.
 /// </summary>
 internal static class ServeCommand
 {
-    public static readonly string[] Modes = ["noauth", "mscookie", "oidc-memory", "oidc-redis", "oidc-cookie"];
+    public static readonly string[] BearerModes = BenchmarkAuthorizationServer.Schemes;
+
+    public static readonly string[] Modes = ["noauth", "mscookie", "oidc-memory", "oidc-redis", "oidc-cookie", FloorAuthenticationHandler.Name, .. BearerModes];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -46,6 +52,7 @@ internal static class ServeCommand
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var services = builder.Services;
+        var authorizationServer = BearerModes.Contains(mode) ? new BenchmarkAuthorizationServer($"http://127.0.0.1:{port}/as") : null;
         switch (mode)
         {
             case "noauth":
@@ -64,6 +71,13 @@ internal static class ServeCommand
             case "oidc-cookie":
                 services.AddAuthentication(BenchmarkSessions.OidcScheme).AddBenchmarkOidc(OidcSessionType.ClientCookie);
                 break;
+            case FloorAuthenticationHandler.Name:
+                services.AddAuthentication(mode).AddScheme<AuthenticationSchemeOptions, FloorAuthenticationHandler>(mode, null);
+                break;
+            default:
+                // The keys come from the JWKS the app itself serves, fetched once, as from a real authorization server.
+                authorizationServer!.AddScheme(services.AddAuthentication(mode), mode, staticKeys: false);
+                break;
         }
         if (mode != "noauth")
         {
@@ -81,7 +95,21 @@ internal static class ServeCommand
         {
             endpoint.RequireAuthorization();
         }
+        authorizationServer?.MapEndpoints(app.MapGroup("/as"));
         await app.StartAsync().ConfigureAwait(false);
+
+        if (authorizationServer is not null || mode == FloorAuthenticationHandler.Name)
+        {
+            Console.WriteLine("TOKEN " + (authorizationServer?.TokenFor(mode) ?? "any"));
+            Console.WriteLine("READY");
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            if (authorizationServer is not null)
+            {
+                Console.WriteLine("INTROSPECTIONS " + authorizationServer.Introspections.ToString(CultureInfo.InvariantCulture));
+                Console.WriteLine("JWKS " + authorizationServer.JwksFetches.ToString(CultureInfo.InvariantCulture));
+            }
+            return 0;
+        }
 
         var session = BenchmarkSessions.NewSession(TimeProvider.System);
         var cookie = mode switch

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -6,7 +7,13 @@ using Microsoft.Net.Http.Headers;
 namespace AuthOpenIdc.ResourceServer;
 
 /// <summary>The outcome of looking for a token: none, one token, or a malformed request (RFC 6750 <c>invalid_request</c>).</summary>
-internal readonly record struct ExtractedToken(string? Token, string? InvalidRequest)
+/// <param name="Token">The token, if one was found.</param>
+/// <param name="InvalidRequest">Why the request is malformed, if it is.</param>
+/// <param name="IsNew">
+/// The token was copied out of the Authorization header, not found among the known tokens: the handler passes it to
+/// <see cref="BearerTokenExtractor.RememberValid"/> once it has validated.
+/// </param>
+internal readonly record struct ExtractedToken(string? Token, string? InvalidRequest, bool IsNew = false)
 {
     public static ExtractedToken None => default;
 
@@ -23,10 +30,37 @@ internal static class BearerTokenExtractor
     private const string BearerPrefix = "Bearer ";
     private const string BasicPrefix = "Basic ";
 
+    /// <summary>Tokens in <see cref="KnownTokens"/> at most (about as many as the results each scheme keeps in process).</summary>
+    internal const int KnownTokensCapacity = 10_000;
+
+    /// <summary>
+    /// Header tokens that validated lately, found by their characters. Taking the token out of the header would copy it
+    /// on every request (a JWT is a kilobyte or more of characters, the largest allocation of a cached request); a known
+    /// token's string is reused instead. Only valid tokens get in, so made-up tokens cannot fill it; when full it starts over.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, string> KnownTokens = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownTokensByValue =
+        KnownTokens.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static int _knownTokenCount;
+
+    /// <summary>Remembers a header token that validated, so its next requests reuse the string (see <see cref="ExtractedToken.IsNew"/>).</summary>
+    public static void RememberValid(string token)
+    {
+        // The count is approximate under races; it only bounds the memory.
+        if (KnownTokens.TryAdd(token, token) && Interlocked.Increment(ref _knownTokenCount) > KnownTokensCapacity)
+        {
+            KnownTokens.Clear();
+            Volatile.Write(ref _knownTokenCount, 0);
+        }
+    }
+
     public static async ValueTask<ExtractedToken> ExtractAsync(HttpRequest request, AcceptTokenAs accept, string cookieName, CancellationToken cancellationToken)
     {
         string? found = null;
         var places = 0;
+        var isNew = false;
 
         var authorization = request.Headers.Authorization;
         if ((accept & (AcceptTokenAs.Header | AcceptTokenAs.Basic)) != 0 && authorization.Count > 0)
@@ -43,7 +77,15 @@ internal static class BearerTokenExtractor
                 {
                     return ExtractedToken.Invalid("the Authorization header is not 'Bearer <token>'");
                 }
-                found = token.Length == value.Length - BearerPrefix.Length ? value[BearerPrefix.Length..] : token.ToString();
+                if (KnownTokensByValue.TryGetValue(token, out var known))
+                {
+                    found = known;
+                }
+                else
+                {
+                    found = token.ToString();
+                    isNew = true;
+                }
                 places++;
             }
             else if (accept.HasFlag(AcceptTokenAs.Basic) && value.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
@@ -91,7 +133,7 @@ internal static class BearerTokenExtractor
         return places switch
         {
             0 => ExtractedToken.None,
-            1 => new ExtractedToken(found, null),
+            1 => new ExtractedToken(found, null, isNew),
             _ => ExtractedToken.Invalid("the request carries the access token in more than one place"),
         };
     }

@@ -83,6 +83,10 @@ internal sealed class OAuthResourceServerHandler : AuthenticationHandler<OAuthRe
             AuthOpenIdcLog.ResourceServerTokenRefused(Logger, Scheme.Name, result.Error!);
             return Fail(FailureKind.InvalidToken, result.Error!);
         }
+        if (extracted.IsNew)
+        {
+            BearerTokenExtractor.RememberValid(token);
+        }
         var principal = result.CreatePrincipal(Scheme.Name, ClaimsIssuer, Options.RoleClaimType);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }

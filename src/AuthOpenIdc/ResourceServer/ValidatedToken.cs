@@ -55,6 +55,10 @@ internal sealed class ValidatedToken
     /// <summary>When the shared cache entry this was read from expires (Unix seconds; 0 when not read from the cache).</summary>
     public long CachedUntil { get; private set; }
 
+    // Built by the second CreatePrincipal; a race only builds the same templates twice.
+    private volatile ClaimTemplates? _templates;
+    private volatile bool _principalCreated;
+
     public static ValidatedToken Invalid(string description) => new(description, null, [], 0, null, []);
 
     /// <summary>Maps a claims object; <c>scope</c> is split into one claim per value so policies can match each.</summary>
@@ -93,20 +97,51 @@ internal sealed class ValidatedToken
         };
     }
 
-    /// <summary>The principal the app sees; the remote user is the name claim, as in the RP.</summary>
+    /// <summary>
+    /// The principal the app sees; the remote user is the name claim, as in the RP. A new principal per request (apps may
+    /// change it). The first is built directly (an uncached result never gets a second); from the second on, the claims
+    /// are built once per claims issuer as templates, which each identity copies (it clones every claim that belongs to
+    /// no identity yet): a cached result serves many requests.
+    /// </summary>
     public ClaimsPrincipal CreatePrincipal(string scheme, string claimsIssuer, string roleClaimType)
     {
-        var claims = new List<Claim>(Claims.Length + 1);
+        var templates = _templates;
+        if (templates is null || !string.Equals(templates.ClaimsIssuer, claimsIssuer, StringComparison.Ordinal))
+        {
+            if (!_principalCreated)
+            {
+                // A race only builds a second principal this way too.
+                _principalCreated = true;
+                var identity = new ClaimsIdentity(scheme, OidcRelyingPartyDefaults.RemoteUserClaimType, roleClaimType);
+                identity.AddClaims(NewClaims(claimsIssuer, identity));
+                return new ClaimsPrincipal(identity);
+            }
+            templates = new ClaimTemplates(claimsIssuer, NewClaims(claimsIssuer, subject: null));
+            _templates = templates;
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(templates.Claims, scheme, OidcRelyingPartyDefaults.RemoteUserClaimType, roleClaimType));
+    }
+
+    /// <param name="claimsIssuer">The issuer of every claim.</param>
+    /// <param name="subject">The identity the claims are made for (which then keeps them as they are), or null for templates.</param>
+    private Claim[] NewClaims(string claimsIssuer, ClaimsIdentity? subject)
+    {
+        var offset = RemoteUser is null ? 0 : 1;
+        var claims = new Claim[Claims.Length + offset];
         if (RemoteUser is not null)
         {
-            claims.Add(new Claim(OidcRelyingPartyDefaults.RemoteUserClaimType, RemoteUser, ClaimValueTypes.String, claimsIssuer));
+            claims[0] = new Claim(OidcRelyingPartyDefaults.RemoteUserClaimType, RemoteUser, ClaimValueTypes.String, claimsIssuer, claimsIssuer, subject);
         }
-        foreach (var (type, value, valueType) in Claims)
+        for (var i = 0; i < Claims.Length; i++)
         {
-            claims.Add(new Claim(type, value, valueType, claimsIssuer));
+            var (type, value, valueType) = Claims[i];
+            claims[i + offset] = new Claim(type, value, valueType, claimsIssuer, claimsIssuer, subject);
         }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, OidcRelyingPartyDefaults.RemoteUserClaimType, roleClaimType));
+        return claims;
     }
+
+    /// <summary>The template claims of <see cref="CreatePrincipal"/> for one claims issuer (a scheme has one).</summary>
+    private sealed record ClaimTemplates(string ClaimsIssuer, Claim[] Claims);
 
     // ---- Compact binary form ---------------------------------------------------------------------
 

@@ -149,4 +149,18 @@ public class BearerTokenExtractorTests
 
         Assert.Equal(ExtractedToken.None, result);
     }
+
+    [Fact]
+    public async Task A_remembered_header_token_is_reused_not_copied()
+    {
+        var token = "remembered." + Guid.NewGuid().ToString("N");
+        var first = await Extract(Context(authorization: "Bearer " + token));
+        Assert.True(first.IsNew);
+
+        BearerTokenExtractor.RememberValid(first.Token!);
+        var second = await Extract(Context(authorization: "Bearer " + token));
+
+        Assert.False(second.IsNew);
+        Assert.Same(first.Token, second.Token);
+    }
 }

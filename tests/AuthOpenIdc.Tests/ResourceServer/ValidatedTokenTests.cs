@@ -69,4 +69,25 @@ public class ValidatedTokenTests
         Assert.True(principal.IsInRole("admin"));
         Assert.Equal(OidcRelyingPartyDefaults.RemoteUserClaimType, ((ClaimsIdentity)principal.Identity).NameClaimType);
     }
+
+    [Fact]
+    public void Every_principal_of_a_result_gets_the_same_claims_as_its_own_objects()
+    {
+        var token = FromJson("""{"sub":"alice","scope":"read write","roles":["admin"]}""");
+
+        // The first principal is built directly, the later ones from templates: they must not differ.
+        var principals = Enumerable.Range(0, 3).Select(_ => token.CreatePrincipal("RS", "https://as.example", "roles")).ToList();
+
+        var expected = principals[0].Claims.Select(c => (c.Type, c.Value, c.ValueType, c.Issuer, c.OriginalIssuer)).ToList();
+        Assert.Equal(5, expected.Count);
+        foreach (var principal in principals)
+        {
+            Assert.Equal(expected, principal.Claims.Select(c => (c.Type, c.Value, c.ValueType, c.Issuer, c.OriginalIssuer)));
+            Assert.All(principal.Claims, c => Assert.Same(principal.Identity, c.Subject));
+        }
+        // Apps may change their principal: a claim added to one is not seen by the next.
+        ((ClaimsIdentity)principals[1].Identity!).AddClaim(new Claim("extra", "x"));
+        Assert.Null(token.CreatePrincipal("RS", "https://as.example", "roles").FindFirst("extra"));
+        Assert.Equal("other", token.CreatePrincipal("RS", "other", "roles").FindFirst("sub")!.Issuer);
+    }
 }
