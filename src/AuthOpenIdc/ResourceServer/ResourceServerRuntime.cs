@@ -119,8 +119,9 @@ internal sealed class ResourceServerRuntime
             _metrics.TokenLookup("local");
             return Recheck(hit);
         }
-        var key = CacheKey(token);
-        if (CacheEnabled && await ReadCacheAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        // The shared cache's key (scheme + token) only when there is a cache: it copies the whole token.
+        var key = CacheEnabled ? CacheKey(token) : null;
+        if (key is not null && await ReadCacheAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             _metrics.TokenLookup("shared");
             Remember(token, cached, cached.CachedUntil);
@@ -129,7 +130,8 @@ internal sealed class ResourceServerRuntime
         _metrics.TokenLookup("miss");
 
         var flight = new TaskCompletionSource<ValidatedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = _inFlight.GetOrAdd(key, flight.Task);
+        // Keyed by the token alone: the table is this scheme's.
+        var running = _inFlight.GetOrAdd(token, flight.Task);
         if (!ReferenceEquals(running, flight.Task))
         {
             return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -146,17 +148,17 @@ internal sealed class ResourceServerRuntime
         finally
         {
             // Only now, with the result already in the cache, may the next request start a validation of its own.
-            _inFlight.TryRemove(new KeyValuePair<string, Task<ValidatedToken>>(key, flight.Task));
+            _inFlight.TryRemove(new KeyValuePair<string, Task<ValidatedToken>>(token, flight.Task));
         }
         return await flight.Task.ConfigureAwait(false);
     }
 
     private string CacheKey(string token) => string.Concat(_scheme, "\n", token);
 
-    private async Task<ValidatedToken> ValidateAndCacheAsync(string key, string token)
+    private async Task<ValidatedToken> ValidateAndCacheAsync(string? key, string token)
     {
         // A request that missed the cache just before another finished must not validate a second time.
-        if (CacheEnabled && await ReadCacheAsync(key, CancellationToken.None).ConfigureAwait(false) is { } cached)
+        if (key is not null && await ReadCacheAsync(key, CancellationToken.None).ConfigureAwait(false) is { } cached)
         {
             Remember(token, cached, cached.CachedUntil);
             return Recheck(cached);
@@ -171,7 +173,7 @@ internal sealed class ResourceServerRuntime
         var until = result.IsValid
             ? ResultCachePolicy.ValidUntil(now, result.ExpiresAt, _options.CacheInterval)
             : ResultCachePolicy.InvalidUntil(now, _options.CacheInterval, _options.NegativeCacheInterval);
-        if (until is { } expiresAt)
+        if (until is { } expiresAt && key is not null)
         {
             try
             {

@@ -31,8 +31,10 @@ internal sealed class ResourceServerRuntimes
         _loggerFactory = loggerFactory;
     }
 
-    public ResourceServerRuntime Get(string scheme) =>
-        _runtimes.GetOrAdd(scheme, name => new Lazy<ResourceServerRuntime>(() => Create(name))).Value;
+    /// <summary>The scheme's runtime; after the first request a plain lookup (no closure is allocated per request).</summary>
+    public ResourceServerRuntime Get(string scheme) => _runtimes.TryGetValue(scheme, out var runtime)
+        ? runtime.Value
+        : _runtimes.GetOrAdd(scheme, static (name, self) => new Lazy<ResourceServerRuntime>(() => self.Create(name)), this).Value;
 
     /// <summary>
     /// Evicts <paramref name="token"/>'s cached result in every resource-server scheme of the application (the admin
