@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AuthOpenIdc.Caching;
@@ -45,6 +47,7 @@ internal sealed class ResourceServerRuntime
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AuthOpenIdcMetrics _metrics;
+    private KeyedParameters? _parameters;
     private readonly RemoteUserMapper _remoteUser;
     private readonly JsonWebTokenHandler _jwtHandler = new() { MapInboundClaims = false };
     private readonly string[] _algorithms;
@@ -266,7 +269,10 @@ internal sealed class ResourceServerRuntime
 
     private async Task<ValidatedToken> ValidateJwtAsync(string token)
     {
-        if (!_jwtHandler.CanReadToken(token))
+        // Only the shape (three or five dot-separated parts), so garbage is refused without an exception;
+        // the parsing is IdentityModel's (CanReadToken would match a regular expression on every token).
+        var dots = token.AsSpan().Count('.');
+        if (dots is not (2 or 4))
         {
             return ValidatedToken.Invalid("the token is not a JWT");
         }
@@ -285,18 +291,47 @@ internal sealed class ResourceServerRuntime
         }
         var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
         var keys = await AuthorizationServer.GetSigningKeysAsync(kid, CancellationToken.None).ConfigureAwait(false);
-        var result = await _jwtHandler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+        var result = await _jwtHandler.ValidateTokenAsync(jwt, ParametersFor(keys)).ConfigureAwait(false);
         if (!result.IsValid)
         {
             return ValidatedToken.Invalid(Describe(result.Exception));
         }
-        var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-        using (payload)
+        // The claims keep their JSON structure (as the RP's), so the payload is read once more as JSON, from a
+        // pooled buffer: a validated payload decodes, so a failure here is not expected.
+        var encoded = jwt.EncodedPayload;
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
         {
+            if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+            {
+                return ValidatedToken.Invalid("the token is malformed");
+            }
+            using var payload = JsonDocument.Parse(buffer.AsMemory(0, length));
             var expiresAt = jwt.ValidTo == DateTime.MinValue ? 0 : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero).ToUnixTimeSeconds();
             return ValidatedToken.FromClaims(payload.RootElement, jwt.Issuer, expiresAt, _remoteUser);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
+    /// <summary>
+    /// The validation parameters, built once per key set rather than per token (a TokenValidationParameters is a large
+    /// object); IdentityModel only reads them. A key refresh yields a new set, hence new parameters.
+    /// </summary>
+    private TokenValidationParameters ParametersFor(IReadOnlyList<SecurityKey> keys)
+    {
+        var current = Volatile.Read(ref _parameters);
+        if (current is null || !ReferenceEquals(current.Keys, keys))
+        {
+            current = new KeyedParameters(keys, Parameters(keys));
+            Volatile.Write(ref _parameters, current);
+        }
+        return current.Parameters;
+    }
+
+    private sealed record KeyedParameters(IReadOnlyList<SecurityKey> Keys, TokenValidationParameters Parameters);
 
     private TokenValidationParameters Parameters(IReadOnlyList<SecurityKey> keys) => new()
     {
