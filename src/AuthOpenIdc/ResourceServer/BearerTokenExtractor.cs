@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -9,11 +8,8 @@ namespace AuthOpenIdc.ResourceServer;
 /// <summary>The outcome of looking for a token: none, one token, or a malformed request (RFC 6750 <c>invalid_request</c>).</summary>
 /// <param name="Token">The token, if one was found.</param>
 /// <param name="InvalidRequest">Why the request is malformed, if it is.</param>
-/// <param name="IsNew">
-/// The token was copied out of the Authorization header, not found among the known tokens: the handler passes it to
-/// <see cref="BearerTokenExtractor.RememberValid"/> once it has validated.
-/// </param>
-internal readonly record struct ExtractedToken(string? Token, string? InvalidRequest, bool IsNew = false)
+/// <param name="Local">The in-process result of a header token the scheme knows (then <paramref name="Token"/> is its string, not a copy).</param>
+internal readonly record struct ExtractedToken(string? Token, string? InvalidRequest, LocalResult? Local = null)
 {
     public static ExtractedToken None => default;
 
@@ -30,37 +26,19 @@ internal static class BearerTokenExtractor
     private const string BearerPrefix = "Bearer ";
     private const string BasicPrefix = "Basic ";
 
-    /// <summary>Tokens in <see cref="KnownTokens"/> at most (about as many as the results each scheme keeps in process).</summary>
-    internal const int KnownTokensCapacity = 10_000;
-
-    /// <summary>
-    /// Header tokens that validated lately, found by their characters. Taking the token out of the header would copy it
-    /// on every request (a JWT is a kilobyte or more of characters, the largest allocation of a cached request); a known
-    /// token's string is reused instead. Only valid tokens get in, so made-up tokens cannot fill it; when full it starts over.
-    /// </summary>
-    private static readonly ConcurrentDictionary<string, string> KnownTokens = new(StringComparer.Ordinal);
-
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownTokensByValue =
-        KnownTokens.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    private static int _knownTokenCount;
-
-    /// <summary>Remembers a header token that validated, so its next requests reuse the string (see <see cref="ExtractedToken.IsNew"/>).</summary>
-    public static void RememberValid(string token)
-    {
-        // The count is approximate under races; it only bounds the memory.
-        if (KnownTokens.TryAdd(token, token) && Interlocked.Increment(ref _knownTokenCount) > KnownTokensCapacity)
-        {
-            KnownTokens.Clear();
-            Volatile.Write(ref _knownTokenCount, 0);
-        }
-    }
-
-    public static async ValueTask<ExtractedToken> ExtractAsync(HttpRequest request, AcceptTokenAs accept, string cookieName, CancellationToken cancellationToken)
+    /// <param name="request">The request.</param>
+    /// <param name="accept">Where tokens are accepted.</param>
+    /// <param name="cookieName">The cookie of <see cref="AcceptTokenAs.Cookie"/>.</param>
+    /// <param name="known">
+    /// The scheme's runtime, whose in-process results are looked up by the header's characters: copying the token out
+    /// of the header would be the largest allocation of a cached request (a JWT is a kilobyte or more).
+    /// </param>
+    /// <param name="cancellationToken">The request's abort signal.</param>
+    public static async ValueTask<ExtractedToken> ExtractAsync(HttpRequest request, AcceptTokenAs accept, string cookieName, ResourceServerRuntime? known, CancellationToken cancellationToken)
     {
         string? found = null;
         var places = 0;
-        var isNew = false;
+        LocalResult? local = null;
 
         var authorization = request.Headers.Authorization;
         if ((accept & (AcceptTokenAs.Header | AcceptTokenAs.Basic)) != 0 && authorization.Count > 0)
@@ -77,15 +55,8 @@ internal static class BearerTokenExtractor
                 {
                     return ExtractedToken.Invalid("the Authorization header is not 'Bearer <token>'");
                 }
-                if (KnownTokensByValue.TryGetValue(token, out var known))
-                {
-                    found = known;
-                }
-                else
-                {
-                    found = token.ToString();
-                    isNew = true;
-                }
+                local = known?.FindLocal(token);
+                found = local?.Token ?? token.ToString();
                 places++;
             }
             else if (accept.HasFlag(AcceptTokenAs.Basic) && value.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
@@ -133,7 +104,7 @@ internal static class BearerTokenExtractor
         return places switch
         {
             0 => ExtractedToken.None,
-            1 => new ExtractedToken(found, null, isNew),
+            1 => new ExtractedToken(found, null, local),
             _ => ExtractedToken.Invalid("the request carries the access token in more than one place"),
         };
     }

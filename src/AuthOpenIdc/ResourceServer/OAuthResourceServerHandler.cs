@@ -45,10 +45,11 @@ internal sealed class OAuthResourceServerHandler : AuthenticationHandler<OAuthRe
         {
             return AuthenticateResult.NoResult();
         }
+        var runtime = _runtimes.Get(Scheme.Name);
         ExtractedToken extracted;
         try
         {
-            extracted = await BearerTokenExtractor.ExtractAsync(request, Options.AcceptTokenAs, Options.TokenCookieName, Context.RequestAborted).ConfigureAwait(false);
+            extracted = await BearerTokenExtractor.ExtractAsync(request, Options.AcceptTokenAs, Options.TokenCookieName, runtime, Context.RequestAborted).ConfigureAwait(false);
         }
         catch (InvalidDataException)
         {
@@ -71,7 +72,7 @@ internal sealed class OAuthResourceServerHandler : AuthenticationHandler<OAuthRe
         ValidatedToken result;
         try
         {
-            result = await _runtimes.Get(Scheme.Name).ValidateAsync(token, Context.RequestAborted).ConfigureAwait(false);
+            result = await runtime.ValidateAsync(token, extracted.Local, Context.RequestAborted).ConfigureAwait(false);
         }
         catch (OidcProtocolException ex)
         {
@@ -82,10 +83,6 @@ internal sealed class OAuthResourceServerHandler : AuthenticationHandler<OAuthRe
         {
             AuthOpenIdcLog.ResourceServerTokenRefused(Logger, Scheme.Name, result.Error!);
             return Fail(FailureKind.InvalidToken, result.Error!);
-        }
-        if (extracted.IsNew)
-        {
-            BearerTokenExtractor.RememberValid(token);
         }
         var principal = result.CreatePrincipal(Scheme.Name, ClaimsIssuer, Options.RoleClaimType);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));

@@ -6,7 +6,6 @@ using AuthOpenIdc.Caching;
 using AuthOpenIdc.Diagnostics;
 using AuthOpenIdc.Claims;
 using AuthOpenIdc.Protocol;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -61,12 +60,18 @@ internal sealed class ResourceServerRuntime
     // as the request does (headers, the in-flight table, the protected cache's key memo), so a hash would hide
     // nothing from anyone who can read it, and a SHA-256 per request is a measurable cost on the path it exists to
     // make cheap. What leaves the process (the shared cache) is keyed by an HMAC and encrypted.
-    private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = LocalCapacity, CompactionPercentage = 0.25 });
+    // Found by the characters of the Authorization header too (FindLocal), so a known token is neither copied out of
+    // the header nor hashed twice.
+    private readonly ConcurrentDictionary<string, LocalResult> _local = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalResult>.AlternateLookup<ReadOnlySpan<char>> _localByValue;
+    private readonly Lock _trimLock = new();
+    private int _localAdds;
 
     public ResourceServerRuntime(string scheme, OAuthResourceServerOptions options, OpBackchannel backchannel, ProtectedCache cache, TimeProvider time, ILogger logger, AuthOpenIdcMetrics metrics)
     {
         _scheme = scheme;
         _metrics = metrics;
+        _localByValue = _local.GetAlternateLookup<ReadOnlySpan<char>>();
         _options = options;
         _cache = cache;
         _time = time;
@@ -80,6 +85,9 @@ internal sealed class ResourceServerRuntime
 
     /// <summary>Validations that actually ran (cache and single flight missed); for tests and diagnostics.</summary>
     public int Validations => Volatile.Read(ref _validations);
+
+    /// <summary>Entries in the in-process table (tests and diagnostics).</summary>
+    internal int LocalCount => _local.Count;
 
     private bool CacheEnabled => _options.CacheInterval >= TimeSpan.Zero;
 
@@ -105,8 +113,7 @@ internal sealed class ResourceServerRuntime
     /// <exception cref="CacheUnavailableException">The cache backend failed.</exception>
     public async Task<bool> RemoveAsync(string token, CancellationToken cancellationToken)
     {
-        var found = _local.TryGetValue(token, out _);
-        _local.Remove(token);
+        var found = _local.TryRemove(token, out _);
         var key = CacheKey(token);
         found |= await _cache.GetAsync(Section, key, cancellationToken).ConfigureAwait(false) is not null;
         await _cache.RemoveAsync(Section, key, cancellationToken).ConfigureAwait(false);
@@ -115,12 +122,15 @@ internal sealed class ResourceServerRuntime
 
     /// <summary>The result for <paramref name="token"/>: from the cache, from a validation already running, or validated now.</summary>
     /// <exception cref="OidcProtocolException">The authorization server could not be used (the caller answers 503).</exception>
-    public async ValueTask<ValidatedToken> ValidateAsync(string token, CancellationToken cancellationToken)
+    /// <param name="token">The token.</param>
+    /// <param name="local">Its in-process result, when the caller found it already (<see cref="FindLocal"/>).</param>
+    /// <param name="cancellationToken">The request's abort signal.</param>
+    public async ValueTask<ValidatedToken> ValidateAsync(string token, LocalResult? local, CancellationToken cancellationToken)
     {
-        if (CacheEnabled && _local.TryGetValue(token, out var local) && local is ValidatedToken hit)
+        if ((local ?? FindLocal(token)) is { } hit)
         {
             _metrics.TokenLookup("local");
-            return Recheck(hit);
+            return Recheck(hit.Result);
         }
         // The shared cache's key (scheme + token) only when there is a cache: it copies the whole token.
         var key = CacheEnabled ? CacheKey(token) : null;
@@ -154,6 +164,27 @@ internal sealed class ResourceServerRuntime
             _inFlight.TryRemove(new KeyValuePair<string, Task<ValidatedToken>>(token, flight.Task));
         }
         return await flight.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="ValidateAsync(string, LocalResult?, CancellationToken)"/>
+    public ValueTask<ValidatedToken> ValidateAsync(string token, CancellationToken cancellationToken) => ValidateAsync(token, null, cancellationToken);
+
+    /// <summary>
+    /// The in-process result of the token with these characters while it is fresh, else null. Its
+    /// <see cref="LocalResult.Token"/> is the token's string, for the caller to use instead of a copy of its input.
+    /// </summary>
+    public LocalResult? FindLocal(ReadOnlySpan<char> token)
+    {
+        if (!CacheEnabled || !_localByValue.TryGetValue(token, out var entry))
+        {
+            return null;
+        }
+        if (_time.GetUtcNow() < entry.Until)
+        {
+            return entry;
+        }
+        _local.TryRemove(new KeyValuePair<string, LocalResult>(entry.Token, entry));
+        return null;
     }
 
     private string CacheKey(string token) => string.Concat(_scheme, "\n", token);
@@ -207,10 +238,45 @@ internal sealed class ResourceServerRuntime
             }
             until = shared < until ? shared : until;
         }
-        using var entry = _local.CreateEntry(token);
-        entry.Value = result;
-        entry.Size = 1;
-        entry.AbsoluteExpiration = until;
+        var entry = new LocalResult(token, result, until);
+        if (_local.TryAdd(token, entry))
+        {
+            if (Interlocked.Increment(ref _localAdds) > LocalCapacity)
+            {
+                Trim(now);
+            }
+        }
+        else
+        {
+            _local[token] = entry;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the table at most <see cref="LocalCapacity"/> entries: the lapsed ones go first; if that is not enough
+    /// (a flood of distinct tokens), all of them. The table is only a copy, so forgetting costs one shared-cache read.
+    /// </summary>
+    private void Trim(DateTimeOffset now)
+    {
+        lock (_trimLock)
+        {
+            if (Volatile.Read(ref _localAdds) <= LocalCapacity)
+            {
+                return;
+            }
+            foreach (var (token, entry) in _local)
+            {
+                if (entry.Until <= now)
+                {
+                    _local.TryRemove(new KeyValuePair<string, LocalResult>(token, entry));
+                }
+            }
+            if (_local.Count > LocalCapacity * 3 / 4)
+            {
+                _local.Clear();
+            }
+            Volatile.Write(ref _localAdds, _local.Count);
+        }
     }
 
     private async ValueTask<ValidatedToken?> ReadCacheAsync(string key, CancellationToken cancellationToken)
@@ -426,3 +492,6 @@ internal sealed class ResourceServerRuntime
         return result;
     }
 }
+
+/// <summary>A result in a scheme's in-process table: the token's string, its validation result, and until when it may be used.</summary>
+internal sealed record LocalResult(string Token, ValidatedToken Result, DateTimeOffset Until);

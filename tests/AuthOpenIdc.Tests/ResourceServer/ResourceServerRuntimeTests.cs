@@ -101,6 +101,43 @@ public class ResourceServerRuntimeTests
     }
 
     [Fact]
+    public async Task A_known_header_token_is_reused_not_copied()
+    {
+        var runtime = Runtime("urn:api");
+        var token = Token();
+        static Microsoft.AspNetCore.Http.HttpRequest Request(string authorization)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Headers.Authorization = authorization;
+            return context.Request;
+        }
+        var first = await BearerTokenExtractor.ExtractAsync(Request("Bearer " + token), AcceptTokenAs.Header, "PA.global", runtime, CancellationToken.None);
+        Assert.Null(first.Local);
+        Assert.True((await runtime.ValidateAsync(first.Token!, first.Local, CancellationToken.None)).IsValid);
+
+        var second = await BearerTokenExtractor.ExtractAsync(Request("Bearer " + token), AcceptTokenAs.Header, "PA.global", runtime, CancellationToken.None);
+
+        Assert.NotNull(second.Local);
+        Assert.Same(first.Token, second.Token);
+        Assert.True((await runtime.ValidateAsync(second.Token!, second.Local, CancellationToken.None)).IsValid);
+        Assert.Equal(1, runtime.Validations);
+    }
+
+    [Fact]
+    public async Task A_flood_of_distinct_tokens_keeps_the_in_process_table_bounded()
+    {
+        var runtime = Runtime("urn:api");
+        for (var i = 0; i <= ResourceServerRuntime.LocalCapacity + 10; i++)
+        {
+            // Refused without a signature check, and cached briefly (the negative cache): each one is an entry.
+            await runtime.ValidateAsync("flood-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+        }
+
+        Assert.InRange(runtime.LocalCount, 1, ResourceServerRuntime.LocalCapacity);
+        Assert.True((await runtime.ValidateAsync(Token(), CancellationToken.None)).IsValid);
+    }
+
+    [Fact]
     public async Task RemoveAsync_evicts_both_copies_so_the_next_request_validates_again()
     {
         var runtime = Runtime("urn:api");
