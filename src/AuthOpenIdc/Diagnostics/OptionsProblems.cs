@@ -60,13 +60,17 @@ internal sealed class OptionsProblems
     /// long enough to be an HMAC key for <c>client_secret_jwt</c> (IdentityModel refuses keys under 256 bits), and
     /// loadable private keys fitting the algorithm for <c>private_key_jwt</c>.
     /// </summary>
-    public void ClientAuthentication(TokenEndpointAuthMethod method, string? secret, OidcClientAssertionOptions assertion, string secretDirective, string methodKey)
+    /// <param name="method">The configured method, in the RP's terms.</param>
+    /// <param name="secret">The client secret.</param>
+    /// <param name="assertion">The assertion options.</param>
+    /// <param name="secretRequired">The problem text when a secret is needed but missing (it names the scheme's method option).</param>
+    /// <param name="secretDirective">The mod_auth_openidc directive of the secret.</param>
+    /// <param name="methodDirective">The mod_auth_openidc directive of the method (and its <c>:alg</c>).</param>
+    public void ClientAuthentication(TokenEndpointAuthMethod method, string? secret, OidcClientAssertionOptions assertion, string secretRequired, string secretDirective, string methodDirective)
     {
         if (method is not (TokenEndpointAuthMethod.None or TokenEndpointAuthMethod.PrivateKeyJwt) && string.IsNullOrEmpty(secret))
         {
-            Fail("ClientSecret", methodKey == "TokenEndpointAuthMethod"
-                ? "is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt"
-                : $"is required for introspection unless {methodKey} is PrivateKeyJwt", secretDirective);
+            Fail("ClientSecret", secretRequired, secretDirective);
         }
         if (method is not (TokenEndpointAuthMethod.ClientSecretJwt or TokenEndpointAuthMethod.PrivateKeyJwt))
         {
@@ -82,13 +86,13 @@ internal sealed class OptionsProblems
             }
             if (algorithm is not null && Array.IndexOf(HmacAlgorithms, algorithm) < 0)
             {
-                Fail("ClientAssertion:Algorithm", "must be HS256, HS384 or HS512 for ClientSecretJwt", methodKey == "TokenEndpointAuthMethod" ? "OIDCProviderTokenEndpointAuth" : "OIDCOAuthIntrospectionEndpointAuth");
+                Fail("ClientAssertion:Algorithm", "must be HS256, HS384 or HS512 for ClientSecretJwt", methodDirective);
             }
             return;
         }
         if (algorithm is not null && Array.IndexOf(AsymmetricAlgorithms, algorithm) < 0)
         {
-            Fail("ClientAssertion:Algorithm", "must be one of RS256..512, PS256..512, ES256..512 for PrivateKeyJwt", methodKey == "TokenEndpointAuthMethod" ? "OIDCProviderTokenEndpointAuth" : "OIDCOAuthIntrospectionEndpointAuth");
+            Fail("ClientAssertion:Algorithm", "must be one of RS256..512, PS256..512, ES256..512 for PrivateKeyJwt", methodDirective);
             return;
         }
         if (assertion.PrivateKeyFiles.Count == 0)

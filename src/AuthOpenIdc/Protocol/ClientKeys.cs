@@ -69,7 +69,7 @@ internal sealed class ClientKeys
 
     private static SecurityKey Parse(string pem, int index)
     {
-        string? keyLabel = null;
+        var hasKey = false;
         var hasCertificate = false;
         var rest = pem.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
@@ -85,11 +85,11 @@ internal sealed class ClientKeys
             }
             else if (Array.IndexOf(PrivateKeyLabels, label) >= 0)
             {
-                keyLabel ??= label;
+                hasKey = true;
             }
             rest = rest[fields.Location.End..];
         }
-        if (keyLabel is null)
+        if (!hasKey)
         {
             throw new FormatException($"entry {index}: no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY) found");
         }
@@ -98,30 +98,11 @@ internal sealed class ClientKeys
             var certificate = X509Certificate2.CreateFromPem(pem, pem);
             return new X509SecurityKey(certificate);
         }
-        if (keyLabel == "EC PRIVATE KEY" || (keyLabel == "PRIVATE KEY" && !IsRsa(pem)))
+        return PemEntry.ImportRsaOrEcdsa(pem) switch
         {
-            var ecdsa = ECDsa.Create();
-            ecdsa.ImportFromPem(pem);
-            return new ECDsaSecurityKey(ecdsa);
-        }
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(pem);
-        return new RsaSecurityKey(rsa);
-    }
-
-    /// <summary>Whether a PKCS#8 key is RSA: importing it as RSA succeeds only then.</summary>
-    private static bool IsRsa(string pem)
-    {
-        using var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportFromPem(pem);
-            return true;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+            RSA rsa => new RsaSecurityKey(rsa),
+            var ecdsa => new ECDsaSecurityKey((ECDsa)ecdsa),
+        };
     }
 
     /// <summary>The RFC 7638 thumbprint of the public key, so a key and its certificate get the same <c>kid</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.WebUtilities;
 using System.Text;
 
 namespace AuthOpenIdc.Protocol;
@@ -37,39 +38,18 @@ internal sealed class OpBackchannel
         return SendAsync(request, cancellationToken);
     }
 
-    public Task<Response> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, CheckUrl(url))
-        {
-            Content = new FormUrlEncodedContent(form),
-        };
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Authorization = authorization;
-        return SendAsync(request, cancellationToken);
-    }
+    public Task<Response> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken) =>
+        SendParametersAsync(HttpMethod.Post, url, form, authorization, "application/json", cancellationToken);
 
     /// <summary>
     /// A request whose <paramref name="parameters"/> go in a form body (POST) or the query string (GET), with an
     /// explicit <c>Accept</c> (e.g. RFC 9701's <c>application/token-introspection+jwt</c>).
     /// </summary>
-    public Task<Response> SendParametersAsync(HttpMethod method, string url, IReadOnlyList<KeyValuePair<string, string>> parameters, AuthenticationHeaderValue? authorization, string accept, CancellationToken cancellationToken)
+    public Task<Response> SendParametersAsync(HttpMethod method, string url, IEnumerable<KeyValuePair<string, string>> parameters, AuthenticationHeaderValue? authorization, string accept, CancellationToken cancellationToken)
     {
-        HttpRequestMessage request;
-        if (method == HttpMethod.Get)
-        {
-            var query = new StringBuilder(url);
-            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            foreach (var (name, value) in parameters)
-            {
-                query.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                separator = '&';
-            }
-            request = new HttpRequestMessage(HttpMethod.Get, CheckUrl(query.ToString()));
-        }
-        else
-        {
-            request = new HttpRequestMessage(method, CheckUrl(url)) { Content = new FormUrlEncodedContent(parameters) };
-        }
+        var request = method == HttpMethod.Get
+            ? new HttpRequestMessage(HttpMethod.Get, CheckUrl(QueryHelpers.AddQueryString(url, parameters!)))
+            : new HttpRequestMessage(method, CheckUrl(url)) { Content = new FormUrlEncodedContent(parameters) };
         request.Headers.Accept.ParseAdd(accept);
         request.Headers.Authorization = authorization;
         return SendAsync(request, cancellationToken);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace AuthOpenIdc.Protocol;
 
 /// <summary>
@@ -44,6 +46,36 @@ internal readonly record struct PemEntry(string? Kid, string Pem)
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new FormatException($"{describe}names the file {value}, which cannot be read ({ex.GetType().Name})");
+        }
+    }
+
+    /// <summary>
+    /// The RSA or EC key of <paramref name="pem"/> (public or private; the platform's <c>ImportFromPem</c> picks the
+    /// block), RSA tried first: a PKCS#8 or SPKI block does not say which it holds.
+    /// </summary>
+    /// <exception cref="CryptographicException">It is neither.</exception>
+    public static AsymmetricAlgorithm ImportRsaOrEcdsa(string pem)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+            return rsa;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            rsa.Dispose();
+        }
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportFromPem(pem);
+            return ecdsa;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            ecdsa.Dispose();
+            throw new CryptographicException("the PEM block is not an RSA or EC key", ex);
         }
     }
 }

@@ -31,7 +31,8 @@ internal sealed class OidcRelyingPartyOptionsValidator : IValidateOptions<OidcRe
         {
             Fail("ClientId", "is required", "OIDCClientID");
         }
-        problems.ClientAuthentication(options.TokenEndpointAuthMethod, options.ClientSecret, options.ClientAssertion, "OIDCClientSecret", "TokenEndpointAuthMethod");
+        problems.ClientAuthentication(options.TokenEndpointAuthMethod, options.ClientSecret, options.ClientAssertion,
+            "is required unless TokenEndpointAuthMethod is None or PrivateKeyJwt", "OIDCClientSecret", "OIDCProviderTokenEndpointAuth");
         if (options.DisableDiscovery)
         {
             problems.Url(options.Issuer, "Issuer", "OIDCProviderIssuer", true, false);

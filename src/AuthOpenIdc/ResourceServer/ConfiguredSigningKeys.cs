@@ -109,35 +109,11 @@ internal sealed class ConfiguredSigningKeys : IPostConfigureOptions<OAuthResourc
         throw new FormatException($"{(kid is null ? "" : $"(kid {kid}) ")}holds a certificate whose key is neither RSA nor EC");
     }
 
-    private static SecurityKey FromPublicKey(string pem, string? kid)
+    private static SecurityKey FromPublicKey(string pem, string? kid) => PemEntry.ImportRsaOrEcdsa(pem) switch
     {
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportFromPem(pem);
-            return new RsaSecurityKey(rsa) { KeyId = kid };
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            rsa.Dispose();
-        }
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportFromPem(pem);
-            return new ECDsaSecurityKey(ecdsa) { KeyId = kid };
-        }
-        catch (ArgumentException)
-        {
-            ecdsa.Dispose();
-            throw new CryptographicException();
-        }
-        catch (CryptographicException)
-        {
-            ecdsa.Dispose();
-            throw;
-        }
-    }
+        RSA rsa => new RsaSecurityKey(rsa) { KeyId = kid },
+        var ecdsa => new ECDsaSecurityKey((ECDsa)ecdsa) { KeyId = kid },
+    };
 
     /// <summary>
     /// mod_auth_openidc's record: <c>&lt;key&gt;</c>, <c>&lt;kid&gt;#&lt;key&gt;</c> or <c>&lt;encoding&gt;#[&lt;kid&gt;]#&lt;key&gt;</c>,

@@ -56,7 +56,7 @@ internal sealed class OAuthResourceServerOptionsValidator : IValidateOptions<OAu
             if (Enum.IsDefined(options.IntrospectionAuthMethod))
             {
                 problems.ClientAuthentication(ClientAuthenticationMethod(options.IntrospectionAuthMethod), options.ClientSecret, options.ClientAssertion,
-                    "OIDCOAuthClientSecret", "IntrospectionAuthMethod");
+                    "is required for introspection unless IntrospectionAuthMethod is PrivateKeyJwt", "OIDCOAuthClientSecret", "OIDCOAuthIntrospectionEndpointAuth");
             }
             if (string.IsNullOrWhiteSpace(options.IntrospectionTokenParameterName))
             {
