@@ -169,15 +169,7 @@ internal sealed class TestOpIdTokenFactory(TestOpKeyStore keys, Func<string> iss
         switch (attack)
         {
             case IdTokenAttack.BadSignature:
-            {
-                var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
-                for (var i = 0; i < signature.Length; i += 7)
-                {
-                    signature[i] ^= 0xA5;
-                }
-
-                return parts[0] + "." + parts[1] + "." + Base64UrlEncoder.Encode(signature);
-            }
+                return TestOpTokenTampering.WithBadSignature(token);
 
             case IdTokenAttack.SignatureStripped:
                 return parts[0] + "." + parts[1] + ".";

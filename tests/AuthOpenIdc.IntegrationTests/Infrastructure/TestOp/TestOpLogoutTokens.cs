@@ -188,15 +188,7 @@ internal sealed class TestOpLogoutTokens(TestOpKeyStore keys, Func<string> issue
         switch (attack)
         {
             case LogoutTokenAttack.BadSignature:
-            {
-                var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
-                for (var i = 0; i < signature.Length; i += 7)
-                {
-                    signature[i] ^= 0xA5;
-                }
-
-                return parts[0] + "." + parts[1] + "." + Base64UrlEncoder.Encode(signature);
-            }
+                return TestOpTokenTampering.WithBadSignature(token);
 
             case LogoutTokenAttack.AlgNone:
             {
